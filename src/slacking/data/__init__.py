@@ -1,0 +1,1 @@
+"""Background data: embedded and real image pools, patch subsets, test sets."""

@@ -1,0 +1,100 @@
+"""Fixed test sets: test-pool backgrounds B, test rain R, rainy images I = clip(B + R)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .images import read_image
+from .patches import patch_rng, sample_patches
+
+
+def compose(background: np.ndarray, rain: np.ndarray) -> np.ndarray:
+    """I = clip(B + R) in uint8; the grayscale rain layer is added to every channel."""
+    total = background.astype(np.int16) + rain.astype(np.int16)[..., None]
+    return np.clip(total, 0, 255).astype(np.uint8)
+
+
+def make_test_set(backgrounds: np.ndarray, rain: np.ndarray) -> dict[str, np.ndarray]:
+    if backgrounds.shape[:3] != rain.shape:
+        raise ValueError(f"backgrounds {backgrounds.shape} and rain {rain.shape} do not match")
+    return {"B": backgrounds, "R": rain, "I": compose(backgrounds, rain)}
+
+
+def held_out_backgrounds(paths: list[Path], count: int, size: int, seed: int, category: str):
+    """Test backgrounds use their own stream, so they never coincide with training draws."""
+    return sample_patches(paths, count, size, seed, stream=f"test/{category}")
+
+
+def rain100l_layers(pairs: list[tuple[Path, Path]], count: int, size: int, seed: int):
+    """Crops of Rain100L streak maps (rainy minus clean), one random pair and position each."""
+    from ..rain import rain100l_streaks
+
+    layers = np.empty((count, size, size), dtype=np.uint8)
+    for slot in range(count):
+        rng = patch_rng(seed, "test-rain/rain100l", slot)
+        rainy_path, clean_path = pairs[int(rng.integers(len(pairs)))]
+        streaks = rain100l_streaks(read_image(rainy_path), read_image(clean_path))
+        height, width = streaks.shape
+        if height < size or width < size:
+            raise ValueError(f"Rain100L image {rainy_path} is smaller than the test size {size}")
+        y = int(rng.random() * (height - size + 1))
+        x = int(rng.random() * (width - size + 1))
+        layers[slot] = streaks[y : y + size, x : x + size]
+    return layers
+
+
+def save_npz_atomic(path: str | Path, **arrays: np.ndarray) -> None:
+    """Write an .npz through a temporary file so a crash never leaves a half-written output."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    os.replace(tmp, path)
+
+
+def save_npy_atomic(path: str | Path, array: np.ndarray) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.npy")
+    np.save(tmp, array)
+    os.replace(tmp, path)
+
+
+def rain100l_pairs(root: Path, rainy_glob: str, clean_glob: str) -> list[tuple[Path, Path]]:
+    """Rainy/clean file pairs of an extracted Rain100L, matched by sorted order."""
+    rainy, clean = sorted(Path(root).glob(rainy_glob)), sorted(Path(root).glob(clean_glob))
+    if not rainy or len(rainy) != len(clean):
+        raise FileNotFoundError(
+            f"Rain100L under {root}: {len(rainy)} files match {rainy_glob!r} and "
+            f"{len(clean)} match {clean_glob!r}; expected the same non-zero number "
+            "(test_rain.rain100l globs)"
+        )
+    return list(zip(rainy, clean, strict=True))
+
+
+def build_test_set(
+    backgrounds: list[Path],
+    category: str,
+    count: int,
+    size: int,
+    seed: int,
+    rain_kind: str,
+    rain_config: dict,
+    rain100l_root: Path | None = None,
+) -> dict[str, np.ndarray]:
+    """The category's test set. Every category gets the same rain layers for a given seed, so
+    differences between categories come from the backgrounds alone."""
+    from ..rain import TestRainParams, render_test_rain
+
+    background = held_out_backgrounds(backgrounds, count, size, seed, category)
+    if rain_kind == "embedded":
+        rain = render_test_rain(count, size, size, TestRainParams.from_config(rain_config), seed)
+    elif rain_kind == "rain100l":
+        pairs = rain100l_pairs(rain100l_root, rain_config["rainy_glob"], rain_config["clean_glob"])
+        rain = rain100l_layers(pairs, count, size, seed)
+    else:
+        raise ValueError(f"unknown test rain {rain_kind!r} (allowed: embedded, rain100l)")
+    return make_test_set(background, rain)

@@ -1,0 +1,25 @@
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+@pytest.fixture
+def default_config():
+    return copy.deepcopy(yaml.safe_load((ROOT / "config/config.yaml").read_text()))
+
+
+def run_snakemake(*args, check=True, timeout=600):
+    """Run the workflow from the repository root; returns the CompletedProcess."""
+    result = subprocess.run(
+        [*SNAKEMAKE, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {args} failed:\n{result.stdout}\n{result.stderr}")
+    return result

@@ -1,0 +1,70 @@
+import sys
+from pathlib import Path
+
+# This checkout's package first, installed or not (rule scripts do the same via _package.py).
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+
+from slacking.config import check_config
+
+check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+
+R = config["results_dir"]
+ENV = "../../envs/slacking.yaml"
+SOURCES = config["datasets"]["sources"]
+DOWNLOADED = [name for name, spec in SOURCES.items() if "url" in spec]
+PLACED = [name for name, spec in SOURCES.items() if "placed" in spec]
+
+
+def alternatives(names):
+    """A wildcard regex matching exactly these names (or nothing when there are none)."""
+    return "|".join(names) if names else "(?!)"
+
+
+wildcard_constraints:
+    category=alternatives(config["category_data"]),
+    split="train|test",
+    n=r"\d+",
+    source="embedded|real",
+
+
+def pool_manifest(category, split):
+    return f"{R}/data/backgrounds/{config['data_source']}/{category}/{split}.txt"
+
+
+def extracted(dataset):
+    return f"{R}/data/raw/{dataset}/extracted"
+
+
+def test_rain_inputs(wc):
+    """Real Rain100L streak maps are an input only when the test rain comes from them."""
+    if wc.rain == "rain100l":
+        return {"rain100l": extracted(config["test_rain"]["rain100l"]["dataset"])}
+    return {}
+
+
+def sharpness_classes():
+    return list(config["sharpness"]["classes"])
+
+
+def patch_targets():
+    return expand(
+        f"{R}/data/patches/{{category}}/n{{n}}.npy",
+        category=config["categories"],
+        n=config["patches"]["counts"],
+    )
+
+
+def test_set_targets():
+    return expand(
+        f"{R}/data/test/{{category}}/{{rain}}.npz",
+        category=config["categories"],
+        rain=config["test"]["rain"],
+    )
+
+
+def sharpness_targets():
+    return expand(f"{R}/data/sharpness/{{sclass}}.npy", sclass=sharpness_classes())
+
+
+def all_targets():
+    return patch_targets() + test_set_targets() + sharpness_targets()
