@@ -1,8 +1,8 @@
 """The rules' conda environment pins what pyproject.toml pins, so both installs agree."""
 
 import tomllib
-
 import yaml
+
 from conftest import ROOT
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import yaml
+
 from conftest import ROOT, run_snakemake
 
 TINY = {
@@ -30,13 +31,16 @@ def _data_targets(results):
 
 
 def test_default_dag_builds():
-    out = run_snakemake("-n", "--quiet", "rules").stdout
-    for rule in ("embedded_pool", "patches", "test_set", "sharpness_sets"):
+    out = run_snakemake("-n", "--forceall", "--quiet", "rules").stdout
+    rules = ("embedded_pool", "patches", "test_set", "sharpness_sets", "train_patch_count")
+    for rule in (*rules, "evaluate", "baselines", "patch_count_table", "patch_count_figure"):
         assert rule in out
 
 
-def test_paper_dag_lists_every_data_job():
-    out = run_snakemake("-n", "--configfile", "config/paper.yaml", "--quiet", "rules").stdout
+def test_paper_dag_lists_every_job():
+    out = run_snakemake(
+        "-n", "--forceall", "--configfile=config/paper.yaml", "--quiet", "rules"
+    ).stdout
     counts = {
         line.split()[0]: int(line.split()[1])
         for line in out.splitlines()
@@ -45,8 +49,10 @@ def test_paper_dag_lists_every_data_job():
     assert counts["patches"] == 4 * 9  # four categories x nine counts
     assert counts["test_set"] == 4
     assert counts["real_pool"] == 8
-    assert counts["download"] >= 4 and counts["extract"] == counts["download"]
-    assert counts["link_placed"] == 1  # Manga109 is placed by hand
+    assert counts["download"] == counts["extract"] == 4  # DIV2K train/valid, CelebA, Urban100
+    assert counts["link_placed"] == 2  # Manga109 and Rain100L are placed by hand
+    # Figs. 4/10: 4 categories x 9 counts x 3 networks, medium rain (250k iterations each).
+    assert counts["train_patch_count"] == counts["evaluate"] == 4 * 9 * 3
 
 
 def test_lint_and_format_are_clean():
@@ -56,7 +62,7 @@ def test_lint_and_format_are_clean():
 
 def _run(results, seed):
     config = tiny_config(results.parent, results, seed)
-    run_snakemake("--cores", "2", "--configfile", config, *_data_targets(results))
+    run_snakemake("--cores", "2", f"--configfile={config}", *_data_targets(results))
     return [results / t.split(f"{results}/", 1)[1] for t in _data_targets(results)]
 
 
@@ -75,7 +81,9 @@ def test_data_jobs_are_deterministic_and_seeded(tmp_path):
     # Nested subsets through the workflow too.
     larger = np.load(tmp_path / "a/data/patches/natural/n8.npy")
     smaller = tmp_path / "a/data/patches/natural/n4.npy"
-    run_snakemake("--cores", "1", "--configfile", tiny_config(tmp_path, tmp_path / "a", 0), smaller)
+    run_snakemake(
+        "--cores", "1", f"--configfile={tiny_config(tmp_path, tmp_path / 'a', 0)}", smaller
+    )
     np.testing.assert_array_equal(np.load(smaller), larger[:4])
 
 

@@ -54,9 +54,19 @@ def _require_known(names, allowed, key: str) -> None:
         )
 
 
+def _registered_networks() -> list[str]:
+    from .models import available
+
+    return available()
+
+
 def check_references(config: dict) -> None:
     categories = config["category_data"]
     _require_known(config["categories"], categories, "categories")
+    _require_known(config["networks"], _registered_networks(), "networks")
+    family = config["experiments"]["patch_count"]
+    _require_known(family["networks"], config["networks"], "experiments.patch_count.networks")
+    _require_known([family["rain"]], config["rain"]["ranges"], "experiments.patch_count.rain")
     _require_known(config["sharpness"]["categories"], categories, "sharpness.categories")
     for name, spec in config["rain"]["ranges"].items():
         even = [w for w in spec["widths"] if w % 2 == 0]

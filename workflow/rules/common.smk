@@ -25,6 +25,8 @@ wildcard_constraints:
     split="train|test",
     n=r"\d+",
     source="embedded|real",
+    network=alternatives(config["networks"]),
+    rain_range=alternatives(config["rain"]["ranges"]),
 
 
 def pool_manifest(category, split):
@@ -66,5 +68,31 @@ def sharpness_targets():
     return expand(f"{R}/data/sharpness/{{sclass}}.npy", sclass=sharpness_classes())
 
 
+def test_set_path(category):
+    return f"{R}/data/test/{category}/{config['test']['rain']}.npz"
+
+
+def patch_count_runs():
+    """(network, category, n) of every run of the patch-count family (Figs. 4 and 10)."""
+    family = config["experiments"]["patch_count"]
+    return [
+        {"network": network, "category": category, "n": n, "rain_range": family["rain"]}
+        for network in family["networks"]
+        for category in config["categories"]
+        for n in config["patches"]["counts"]
+    ]
+
+
+def patch_count_metrics():
+    return [
+        f"{R}/metrics/{run['network']}/{run['category']}/{run['rain_range']}/n{run['n']}.csv"
+        for run in patch_count_runs()
+    ]
+
+
+def figure_targets():
+    return [f"{R}/figures/fig4.pdf", f"{R}/figures/fig10.pdf"]
+
+
 def all_targets():
-    return patch_targets() + test_set_targets() + sharpness_targets()
+    return patch_targets() + test_set_targets() + sharpness_targets() + figure_targets()

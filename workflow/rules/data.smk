@@ -3,7 +3,7 @@
 
 rule download:
     output:
-        f"{R}/data/raw/{{dataset}}/{{filename}}",
+        f"{R}/data/raw/{{dataset}}/archive/{{filename}}",
     log:
         f"{R}/logs/download/{{dataset}}/{{filename}}.log",
     wildcard_constraints:
@@ -24,7 +24,7 @@ rule download:
 
 rule extract:
     input:
-        lambda wc: f"{R}/data/raw/{wc.dataset}/{SOURCES[wc.dataset]['filename']}",
+        lambda wc: f"{R}/data/raw/{wc.dataset}/archive/{SOURCES[wc.dataset]['filename']}",
     output:
         directory(f"{R}/data/raw/{{dataset}}/extracted"),
     log:

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import _package  # noqa: F401  (puts src/ on sys.path)
+
 from slacking.data.archives import extract
 
 sys.stderr = open(snakemake.log[0], "w")

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import _package  # noqa: F401  (puts src/ on sys.path)
+
 from slacking.data.download import require_placed
 
 sys.stderr = open(snakemake.log[0], "w")

@@ -1,0 +1,76 @@
+"""Figs. 4 and 10: E_R or E_B against the number of training background patches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from .style import CATEGORY_LABELS, COLUMN_WIDTH_IN, NETWORK_LABELS, apply_style, category_color
+
+METRIC_LABELS = {
+    "E_R": "$E_R$ (rain removal, higher is better)",
+    "E_B": "$E_B$ (background error, lower is better)",
+}
+BASELINE_STYLES = {"identity": "--", "perfect": ":"}
+
+
+def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
+    """One panel per network, one line per category (mean and s.d. over test images), and the
+    identity and perfect derainers of each category as dashed and dotted lines."""
+    apply_style()
+    models = table[table["kind"] == "model"]
+    baselines = table[table["kind"] != "model"].groupby(["kind", "category"])[metric].mean()
+    networks = list(dict.fromkeys(models["network"]))
+    categories = list(dict.fromkeys(models["category"]))
+    fig, axes = plt.subplots(
+        1,
+        len(networks),
+        figsize=(COLUMN_WIDTH_IN * max(len(networks), 1) * 0.62, 2.4),
+        sharey=True,
+        squeeze=False,
+    )
+    for ax, network in zip(axes[0], networks, strict=True):
+        sns.lineplot(
+            data=models[models["network"] == network],
+            x="n",
+            y=metric,
+            hue="category",
+            hue_order=categories,
+            palette={c: category_color(c) for c in categories},
+            errorbar="sd",
+            marker="o",
+            markersize=4,
+            ax=ax,
+            legend=False,
+        )
+        for (kind, category), value in baselines.items():
+            if category in categories:
+                ax.axhline(value, color=category_color(category), lw=0.8, ls=BASELINE_STYLES[kind])
+        ax.set_xscale("log", base=2)
+        counts = sorted(models["n"].unique())
+        ax.set_xticks(counts, [str(int(c)) for c in counts])
+        ax.set_title(NETWORK_LABELS.get(network, network))
+        ax.set_xlabel("training patches")
+        ax.set_ylabel(METRIC_LABELS.get(metric, metric))
+    handles = [
+        plt.Line2D([], [], color=category_color(c), marker="o", label=CATEGORY_LABELS.get(c, c))
+        for c in categories
+    ] + [
+        plt.Line2D([], [], color="0.3", ls=style, label=f"{kind} derainer")
+        for kind, style in BASELINE_STYLES.items()
+    ]
+    fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+
+
+def summarise(table: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Mean of ``metric`` per network, category and patch count (for notes and checks)."""
+    models = table[table["kind"] == "model"]
+    return models.pivot_table(
+        index=["network", "category"], columns="n", values=metric, aggfunc="mean"
+    )

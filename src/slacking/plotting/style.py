@@ -1,0 +1,33 @@
+"""One look for every figure: seaborn paper context, column-width sizes, stable colours."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+COLUMN_WIDTH_IN = 3.5
+CATEGORY_COLORS = dict(
+    zip(["faces", "natural", "lineart", "urban"], sns.color_palette("colorblind", 4), strict=True)
+)
+CATEGORY_LABELS = {
+    "faces": "Faces (CelebA)",
+    "natural": "Natural (DIV2K)",
+    "lineart": "Line art (Manga109)",
+    "urban": "Urban (Urban100)",
+}
+
+
+NETWORK_LABELS = {"resnet": "ResNet", "unet": "UNet", "swinir": "SwinIR"}
+
+
+def apply_style() -> None:
+    sns.set_theme(context="paper", style="whitegrid", font_scale=0.9)
+    plt.rcParams.update({"pdf.fonttype": 42, "savefig.bbox": "tight"})
+
+
+def category_color(name: str):
+    return CATEGORY_COLORS.get(name, "0.3")

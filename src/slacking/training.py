@@ -1,0 +1,310 @@
+"""Iteration-based deraining training that never loses work.
+
+Every batch gets fresh training rain rendered on the training device. Checkpoints (model,
+optimiser, scheduler, every RNG state, iteration) are written atomically every
+``checkpoint_every`` iterations and on SIGTERM/SIGINT, and a restarted run resumes from the
+newest readable one, so a preempted Slurm job or a Ctrl-C costs at most the iterations since the
+last checkpoint. On CPU a resumed run ends with the same weights as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from .models import build
+from .rain import RainRange, add_training_rain
+
+CHECKPOINT_GLOB = "iter_*.pt"
+LOG_FIELDS = ["iteration", "loss", "lr", "seconds"]
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """What a training run needs besides its patches; built from config by the workflow."""
+
+    network: str
+    network_kwargs: dict
+    rain: RainRange
+    iterations: int
+    batch_size: int = 16
+    lr: float = 2e-4
+    betas: tuple[float, float] = (0.9, 0.99)
+    eta_min: float = 1e-7
+    checkpoint_every: int = 1000
+    keep_checkpoints: int = 2
+    snapshot_every: int = 0
+    seed: int = 0
+    device: str = "auto"
+    bf16: bool = False
+    channels_last: bool = False
+
+
+def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
+    """A Table I row from config ``rain``, with the constants shared by all rows."""
+    shared = {key: rain_config[key] for key in ("intensity", "reference_size")}
+    return RainRange.from_config({**rain_config["ranges"][name], **shared})
+
+
+def settings_from_config(
+    network: str, network_kwargs: dict, training: dict, rain: RainRange, seed: int
+) -> TrainSettings:
+    """TrainSettings from the config's ``training`` block (its ``resources`` are the rule's)."""
+    options = {key: value for key, value in training.items() if key != "resources"}
+    options["betas"] = tuple(options["betas"])
+    return TrainSettings(network, dict(network_kwargs), rain, seed=seed, **options)
+
+
+def fingerprint(settings: TrainSettings, patches: np.ndarray) -> str:
+    """Identifies a run: a checkpoint of other settings or other patches is never resumed."""
+    digest = hashlib.sha256(repr(settings).encode())
+    digest.update(np.ascontiguousarray(patches).data)
+    return digest.hexdigest()
+
+
+class Interrupted(RuntimeError):
+    """Training stopped by a signal after writing a checkpoint; rerun to resume."""
+
+
+class _SignalFlag:
+    """Turns SIGTERM/SIGINT into a flag the loop checks between iterations."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self):
+        self.received = None
+        self._previous = {}
+
+    def __enter__(self):
+        for sig in self.SIGNALS:
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, _frame):
+        self.received = signal.Signals(signum).name
+
+    def __exit__(self, *exc):
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def atomic_save(obj, path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def _checkpoints(directory: Path) -> list[Path]:
+    """Checkpoints newest first (by iteration number in the name)."""
+    paths = Path(directory).glob(CHECKPOINT_GLOB)
+    return sorted(paths, key=lambda p: int(p.stem.split("_")[1]), reverse=True)
+
+
+def load_newest_checkpoint(directory: Path):
+    """The newest checkpoint that loads, skipping unreadable ones (e.g. a truncated file)."""
+    for path in _checkpoints(directory):
+        try:
+            return path, torch.load(path, map_location="cpu", weights_only=False)
+        except (RuntimeError, EOFError, OSError) as error:
+            tqdm.write(f"skipping unreadable checkpoint {path}: {error}")
+    return None, None
+
+
+class Trainer:
+    """One training run; ``run()`` trains to the end or raises Interrupted after checkpointing."""
+
+    def __init__(self, patches: np.ndarray, settings: TrainSettings, out_dir: Path):
+        if patches.ndim != 4 or patches.shape[-1] != 3 or patches.dtype != np.uint8:
+            raise ValueError(
+                f"patches must be uint8 (N,H,W,3), got {patches.dtype} {patches.shape}"
+            )
+        self.settings = settings
+        self.out_dir = Path(out_dir)
+        self.checkpoint_dir = self.out_dir / "checkpoints"
+        self.device = resolve_device(settings.device)
+        torch.manual_seed(settings.seed)
+        self.model = build(settings.network, **settings.network_kwargs).to(self.device)
+        self.memory_format = (
+            torch.channels_last if settings.channels_last else torch.contiguous_format
+        )
+        self.model = self.model.to(memory_format=self.memory_format)
+        self.optimizer = torch.optim.Adam(
+            self.model.parameters(), lr=settings.lr, betas=settings.betas
+        )
+        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+            self.optimizer, T_max=settings.iterations, eta_min=settings.eta_min
+        )
+        # Patches stay uint8 on the device (4x smaller than float); batches convert on the fly.
+        self.patches = torch.from_numpy(patches).permute(0, 3, 1, 2).contiguous().to(self.device)
+        self.batch_generator = torch.Generator().manual_seed(settings.seed)
+        self.rain_generator = torch.Generator().manual_seed(settings.seed + 1)
+        self.iteration = 0
+        self.last_checkpoint: Path | None = None
+        self.fingerprint = fingerprint(settings, patches)
+
+    # -- state ---------------------------------------------------------------------------------
+    def state(self) -> dict:
+        return {
+            "fingerprint": self.fingerprint,
+            "iteration": self.iteration,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "batch_generator": self.batch_generator.get_state(),
+            "rain_generator": self.rain_generator.get_state(),
+            "torch_rng": torch.get_rng_state(),
+        }
+
+    def load_state(self, state: dict) -> None:
+        self.iteration = state["iteration"]
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.batch_generator.set_state(state["batch_generator"])
+        self.rain_generator.set_state(state["rain_generator"])
+        torch.set_rng_state(state["torch_rng"])
+
+    def save_checkpoint(self) -> Path:
+        path = self.checkpoint_dir / f"iter_{self.iteration:08d}.pt"
+        atomic_save(self.state(), path)
+        self.last_checkpoint = path
+        for old in _checkpoints(self.checkpoint_dir)[self.settings.keep_checkpoints :]:
+            old.unlink()
+        return path
+
+    def save_snapshot(self) -> None:
+        """Weights only, kept for evaluation at intermediate iterations (Fig. 6)."""
+        atomic_save(self.export(), self.out_dir / "snapshots" / f"iter_{self.iteration:08d}.pt")
+
+    def export(self) -> dict:
+        return {
+            "network": self.settings.network,
+            "kwargs": self.settings.network_kwargs,
+            "iteration": self.iteration,
+            "state_dict": self.model.state_dict(),
+        }
+
+    def resume(self) -> None:
+        path, state = load_newest_checkpoint(self.checkpoint_dir)
+        if state is not None and state.get("fingerprint") != self.fingerprint:
+            tqdm.write(f"ignoring checkpoints in {self.checkpoint_dir}: other settings or patches")
+            for old in _checkpoints(self.checkpoint_dir):
+                old.unlink()
+            path, state = None, None
+        if state is not None:
+            self.load_state(state)
+            self.last_checkpoint = path
+            tqdm.write(f"resumed from {path} at iteration {self.iteration}")
+        self._truncate_log()
+
+    # -- log -----------------------------------------------------------------------------------
+    @property
+    def log_path(self) -> Path:
+        return self.out_dir / "train.csv"
+
+    def _truncate_log(self) -> None:
+        """Drop log rows past the resumed iteration, so a resumed log has no duplicates."""
+        rows = []
+        if self.log_path.exists():
+            with self.log_path.open() as handle:
+                rows = [r for r in csv.DictReader(handle) if int(r["iteration"]) <= self.iteration]
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, LOG_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+
+    # -- training ------------------------------------------------------------------------------
+    def batch(self) -> torch.Tensor:
+        """A random batch with random flips, as float [0,1] on the device."""
+        n = self.patches.shape[0]
+        size = self.settings.batch_size
+        index = torch.randint(n, (size,), generator=self.batch_generator)
+        flips = torch.rand(size, 2, generator=self.batch_generator) < 0.5
+        clean = self.patches[index.to(self.device)].float().div_(255.0)
+        flips = flips.to(self.device).view(size, 2, 1, 1, 1)
+        clean = torch.where(flips[:, 0], clean.flip(-1), clean)
+        clean = torch.where(flips[:, 1], clean.flip(-2), clean)
+        return clean.contiguous(memory_format=self.memory_format)
+
+    def step(self) -> float:
+        clean = self.batch()
+        rainy, _ = add_training_rain(clean, self.settings.rain, self.rain_generator)
+        autocast = torch.autocast(
+            self.device.type, dtype=torch.bfloat16, enabled=self.settings.bf16
+        )
+        with autocast:
+            output = self.model(rainy)
+        loss = torch.nn.functional.l1_loss(output.float(), clean)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        self.scheduler.step()
+        return loss.item()
+
+    def run(self) -> Path:
+        """Train to ``iterations``; write model.pt and return its path."""
+        self.resume()
+        s = self.settings
+        self.model.train()
+        progress = tqdm(
+            total=s.iterations, initial=self.iteration, desc=str(self.out_dir), mininterval=2.0
+        )
+        start = time.perf_counter()
+        with _SignalFlag() as flag, self.log_path.open("a", newline="") as handle:
+            log = csv.DictWriter(handle, LOG_FIELDS)
+            while self.iteration < s.iterations:
+                lr = self.scheduler.get_last_lr()[0]
+                loss = self.step()
+                self.iteration += 1
+                if not np.isfinite(loss):
+                    raise FloatingPointError(
+                        f"loss is {loss} at iteration {self.iteration}; "
+                        f"last good checkpoint: {self.last_checkpoint or 'none yet'}"
+                    )
+                seconds = time.perf_counter() - start
+                log.writerow(
+                    {"iteration": self.iteration, "loss": loss, "lr": lr, "seconds": seconds}
+                )
+                progress.update()
+                progress.set_postfix(loss=f"{loss:.4f}", refresh=False)
+                if s.snapshot_every and self.iteration % s.snapshot_every == 0:
+                    self.save_snapshot()
+                done = self.iteration == s.iterations
+                if flag.received or done or self.iteration % s.checkpoint_every == 0:
+                    handle.flush()
+                    self.save_checkpoint()
+                if flag.received and not done:
+                    raise Interrupted(
+                        f"{flag.received} at iteration {self.iteration}; "
+                        f"checkpoint {self.last_checkpoint} written, rerun to resume"
+                    )
+        progress.close()
+        model_path = self.out_dir / "model.pt"
+        atomic_save(self.export(), model_path)
+        return model_path
+
+
+def load_model(path: Path, device: str | torch.device = "cpu") -> torch.nn.Module:
+    """Rebuild a trained network from model.pt (or a snapshot) for evaluation."""
+    saved = torch.load(path, map_location="cpu", weights_only=False)
+    model = build(saved["network"], **saved["kwargs"])
+    model.load_state_dict(saved["state_dict"])
+    return model.to(device).eval()

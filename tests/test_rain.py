@@ -1,0 +1,263 @@
+"""Rain renderers: properties measured on rendered layers, not read back from the parameters."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from slacking.rain import (
+    TABLE_I,
+    RainRange,
+    TestRainParams,
+    add_training_rain,
+    rain100l_streaks,
+    render_test_rain,
+    sample_rain_layers,
+)
+
+
+def streak_shape(layer) -> tuple[float, float, float, float]:
+    """Direction (degrees from vertical, lower end right positive), half-maximum length,
+    effective width (mass / (peak * length)) and elongation of the one streak in ``layer``."""
+    layer = np.asarray(layer, dtype=np.float64)
+    height, width = layer.shape
+    peak = layer.max()
+    y, x = np.unravel_index(np.argmax(layer), layer.shape)
+    # Bring the brightest pixel to the centre, so a streak that wraps around comes out whole.
+    layer = np.roll(layer, (height // 2 - y, width // 2 - x), axis=(0, 1))
+    yy, xx = np.mgrid[:height, :width].astype(np.float64)
+    weights = np.where(layer > 0.25 * peak, layer, 0.0)  # ignore the faint Gaussian tails
+    weights /= weights.sum()
+    dy, dx = yy - (weights * yy).sum(), xx - (weights * xx).sum()
+    covariance = [
+        [(weights * dx * dx).sum(), (weights * dx * dy).sum()],
+        [(weights * dx * dy).sum(), (weights * dy * dy).sum()],
+    ]
+    (minor, major), vectors = np.linalg.eigh(covariance)
+    vx, vy = vectors[:, 1]
+    angle = math.degrees(math.atan2(vx, vy))
+    angle = angle - 180 if angle > 90 else angle + 180 if angle <= -90 else angle
+    along = (dx * vx + dy * vy)[layer >= 0.5 * peak]
+    length = along.max() - along.min() + 1
+    return angle, length, layer.sum() / (peak * length), major / max(minor, 1e-9)
+
+
+def single_streaks(rain_range: RainRange, n: int = 48, seed: int = 0) -> np.ndarray:
+    """Layers with one streak each, drawn with the row's widths, lengths and angles."""
+    one = dataclasses.replace(rain_range, count=(1, 1), reference_size=128)
+    generator = torch.Generator().manual_seed(seed)
+    return sample_rain_layers(n, 128, 128, one, generator)[:, 0].numpy()
+
+
+def test_table_i_rows_match_the_journal():
+    assert TABLE_I["small"] == RainRange((200, 300), (5,), (30, 31), (-5, 5))
+    assert TABLE_I["medium"] == RainRange((200, 300), (5, 7, 9), (20, 40), (-30, 30))
+    assert TABLE_I["large"] == RainRange((200, 300), (1, 3, 5, 7, 9), (5, 60), (-70, 70))
+
+
+def test_layers_shape_dtype_range():
+    generator = torch.Generator().manual_seed(0)
+    layers = sample_rain_layers(3, 40, 56, TABLE_I["medium"], generator)
+    assert layers.shape == (3, 1, 40, 56)
+    assert layers.dtype == torch.float32 and layers.device.type == "cpu"
+    assert layers.min() >= 0 and layers.max() <= 1
+    assert (layers > 0.1).float().mean() > 0.05  # there is visible rain
+
+
+def test_same_seed_same_rain_and_other_seed_other_rain():
+    def render(seed):
+        return sample_rain_layers(4, 64, 64, TABLE_I["large"], torch.Generator().manual_seed(seed))
+
+    assert torch.equal(render(7), render(7))
+    assert not torch.allclose(render(7), render(8))
+
+
+def test_rainy_is_clamped_sum_of_clean_and_rain():
+    clean = torch.rand(2, 3, 48, 48, dtype=torch.float64)
+    rainy, rain = add_training_rain(clean, TABLE_I["medium"], torch.Generator().manual_seed(1))
+    assert rain.shape == (2, 1, 48, 48) and rain.dtype == clean.dtype
+    assert rain.device == clean.device
+    assert torch.equal(rainy, (clean + rain).clamp(0, 1))
+    assert (rainy >= clean).all() and (rainy > clean).any()
+    with pytest.raises(ValueError, match="clean"):
+        add_training_rain(clean[0], TABLE_I["medium"], torch.Generator())
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_I))
+def test_measured_direction_and_length_lie_in_the_row(name):
+    row = TABLE_I[name]
+    shapes = np.array([streak_shape(layer) for layer in single_streaks(row)])
+    angle, length, _, elongation = shapes.T
+    # Short, wide streaks (Large: 5 px long, 9 px wide) have no clear direction.
+    clear = elongation > 3
+    assert clear.mean() > 0.6
+    assert (angle[clear] >= row.angle[0] - 1.5).all() and (angle[clear] <= row.angle[1] + 1.5).all()
+    assert (length[clear] >= row.length[0] - 1.5).all()
+    assert (length[clear] <= row.length[1] + 1.5).all()
+    # The draws fill the range rather than sitting at one value.
+    span = row.angle[1] - row.angle[0]
+    assert np.ptp(angle[clear]) > 0.6 * span
+
+
+def test_angles_follow_the_documented_sign():
+    # Positive: the lower end leans right, for both renderers.
+    for angle in (-25, 25):
+        row = RainRange((1, 1), (5,), (30, 30), (angle, angle))
+        assert streak_shape(single_streaks(row, n=1)[0])[0] == pytest.approx(angle, abs=1)
+        params = TestRainParams(count=(1, 1), length=(30, 30), angle=(angle, angle), jitter=0)
+        layer = render_test_rain(1, 128, 128, params, seed=3)[0]
+        assert streak_shape(layer)[0] == pytest.approx(angle, abs=1.5)
+
+
+def test_small_rain_is_far_more_uniform_in_direction_than_large():
+    def spread(name):
+        shapes = np.array([streak_shape(layer) for layer in single_streaks(TABLE_I[name], 64)])
+        return shapes[shapes[:, 3] > 3, 0].std()
+
+    assert spread("small") < 0.15 * spread("large")
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_I))
+def test_measured_streak_count_lies_in_the_row(name):
+    row = TABLE_I[name]
+    # One width, length and angle from the row and a faint, fixed brightness: overlaps never
+    # clip, so a layer's mass is its streak count times the mass of one streak, calibrated on
+    # layers with a known count (as dense, so the clipped Gaussian tails cancel alike).
+    fixed = dataclasses.replace(
+        row,
+        widths=(row.widths[len(row.widths) // 2],),
+        length=(row.length[1],) * 2,
+        angle=(row.angle[1],) * 2,
+        intensity=(0.002, 0.002),
+    )
+    known = dataclasses.replace(fixed, count=(250, 250))
+    per_streak = sample_rain_layers(4, 128, 128, known, torch.Generator()).sum().item() / 1000
+    layers = sample_rain_layers(64, 128, 128, fixed, torch.Generator().manual_seed(3))
+    counts = layers.sum(dim=(1, 2, 3)).numpy() / per_streak
+    assert np.abs(counts - np.rint(counts)).max() < 0.02
+    assert counts.min() >= row.count[0] - 0.5 and counts.max() <= row.count[1] + 0.5
+    assert counts.min() < row.count[0] + 20 and counts.max() > row.count[1] - 20
+
+    # Both ends of the range occur.
+    narrow = dataclasses.replace(fixed, count=(2, 3))
+    layers = sample_rain_layers(32, 128, 128, narrow, torch.Generator().manual_seed(5))
+    assert set(np.rint(layers.sum(dim=(1, 2, 3)).numpy() / per_streak)) == {2, 3}
+
+    # Counts are per 128 x 128 pixels: twice the area, twice the streaks.
+    wide = sample_rain_layers(8, 128, 256, fixed, torch.Generator().manual_seed(4))
+    wide_counts = wide.sum(dim=(1, 2, 3)).numpy() / per_streak
+    assert (wide_counts >= 2 * row.count[0] - 0.5).all()
+    assert (wide_counts <= 2 * row.count[1] + 0.5).all()
+
+
+def test_width_sets_the_gaussian_cross_profile():
+    measured = []
+    for width in (1, 3, 5, 7, 9):
+        row = RainRange((1, 1), (width,), (40, 40), (20, 20))
+        widths = [streak_shape(layer)[2] for layer in single_streaks(row, n=4)]
+        measured.append(np.mean(widths))
+    assert np.all(np.diff(measured) > 0.4)
+    for width, effective in zip((3, 5, 7, 9), measured[1:], strict=True):
+        sigma = 0.3 * ((width - 1) * 0.5 - 1) + 0.8  # OpenCV's default for kernel size w
+        assert effective == pytest.approx(math.sqrt(2 * math.pi) * sigma, rel=0.1)
+
+
+def test_streak_peaks_lie_in_the_intensity_range():
+    row = dataclasses.replace(TABLE_I["medium"], intensity=(0.3, 0.5))
+    peaks = single_streaks(row).max(axis=(1, 2))
+    assert peaks.min() >= 0.3 - 0.01 and peaks.max() <= 0.5 + 0.01
+
+
+def test_rain_range_from_config_accepts_yaml_lists_and_names_bad_fields():
+    config = {"count": [200, 300], "widths": [5, 7, 9], "length": [20, 40], "angle": [-30, 30]}
+    assert RainRange.from_config(config) == TABLE_I["medium"]
+    assert RainRange.from_config({**config, "reference_size": 64}).count_range(128, 128) == (
+        800,
+        1200,
+    )
+    bad = [
+        ({"widths": [4]}, "widths"),
+        ({"widths": []}, "widths"),
+        ({"angle": [30, -30]}, "angle"),
+        ({"angle": [-100, 0]}, "angle"),
+        ({"length": [0, 10]}, "length"),
+        ({"count": [300]}, "count"),
+        ({"intensity": [0.5, 1.5]}, "intensity"),
+        ({"reference_size": 0}, "reference_size"),
+        ({"cuont": [1, 2]}, "cuont"),
+    ]
+    for change, field in bad:
+        with pytest.raises(ValueError, match=field):
+            RainRange.from_config({**config, **change})
+    with pytest.raises(ValueError, match="length"):
+        RainRange.from_config({k: v for k, v in config.items() if k != "length"})
+
+
+def test_test_rain_is_deterministic_uint8():
+    params = TestRainParams()
+    first = render_test_rain(3, 64, 80, params, seed=5)
+    assert first.dtype == np.uint8 and first.shape == (3, 64, 80)
+    assert first.max() > 50
+    assert np.array_equal(first, render_test_rain(3, 64, 80, params, seed=5))
+    assert not np.array_equal(first, render_test_rain(3, 64, 80, params, seed=6))
+
+
+def test_test_rain_is_thinner_than_medium_training_rain_and_keeps_its_direction():
+    params = dataclasses.replace(TestRainParams(), count=(1, 1))
+    layers = render_test_rain(48, 128, 128, params, seed=0)
+    inside = [layer for layer in layers if not (layer[[0, -1]].any() or layer[:, [0, -1]].any())]
+    assert len(inside) > 30
+    test_shapes = np.array([streak_shape(layer) for layer in inside])
+    train_shapes = np.array([streak_shape(layer) for layer in single_streaks(TABLE_I["medium"])])
+    assert test_shapes[:, 2].mean() < 0.7 * train_shapes[:, 2].mean()
+    assert test_shapes[:, 2].max() < 2.5
+    low, high = params.angle[0] - params.jitter - 2, params.angle[1] + params.jitter + 2
+    assert (test_shapes[:, 0] >= low).all() and (test_shapes[:, 0] <= high).all()
+    assert (test_shapes[:, 1] <= params.length[1] + 2).all()
+
+
+def test_test_rain_streaks_share_a_direction_within_an_image():
+    params = dataclasses.replace(TestRainParams(), angle=(-40, 40), jitter=2.0, blur=0.0)
+    layer = render_test_rain(1, 256, 256, params, seed=1)[0].astype(np.float64)
+    # Structure tensor of the whole image: one dominant direction, set per image.
+    gy, gx = np.gradient(layer)
+    jxx, jyy, jxy = (gx * gx).sum(), (gy * gy).sum(), (gx * gy).sum()
+    coherence = math.hypot(jxx - jyy, 2 * jxy) / (jxx + jyy)
+    assert coherence > 0.6
+
+
+def test_test_rain_params_from_config():
+    assert TestRainParams.from_config({}) == TestRainParams()
+    assert TestRainParams.from_config({"count": [5, 9]}).count == (5, 9)
+    for change, field in [({"blur": -1}, "blur"), ({"count": [9, 5]}, "count"), ({"x": 1}, "x")]:
+        with pytest.raises(ValueError, match=field):
+            TestRainParams.from_config(change)
+
+
+def test_rain100l_streaks_recovers_the_added_rain():
+    rng = np.random.default_rng(0)
+    streaks = np.zeros((20, 30), dtype=np.uint8)
+    streaks[2:18, 7] = 180
+    streaks[5:15, 20] = 60
+    clean = rng.integers(0, 256 - 180, (20, 30, 3), dtype=np.uint8)
+    rainy = clean + streaks[..., None]
+    assert np.array_equal(rain100l_streaks(rainy, clean), streaks)
+    # A darker channel does not count (no uint8 wrap-around), a brighter one anywhere does.
+    clean[0, 0], rainy[0, 0] = [10, 10, 10], [9, 10, 10]
+    clean[1, 1], rainy[1, 1] = [10, 10, 10], [10, 10, 19]
+    result = rain100l_streaks(rainy, clean)
+    assert result[0, 0] == 0 and result[1, 1] == 9
+    assert np.array_equal(rain100l_streaks(rainy[..., 2], clean[..., 2])[1, 1], 9)
+    with pytest.raises(ValueError):
+        rain100l_streaks(rainy, clean[:10])
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_renders_the_same_rain_as_cpu():
+    row = TABLE_I["large"]
+    cpu = sample_rain_layers(4, 64, 64, row, torch.Generator().manual_seed(2))
+    gpu = sample_rain_layers(4, 64, 64, row, torch.Generator().manual_seed(2), device="cuda")
+    assert gpu.device.type == "cuda"
+    torch.testing.assert_close(gpu.cpu(), cpu, atol=1e-4, rtol=0)

@@ -1,0 +1,121 @@
+"""Training never loses work: a SIGTERM-interrupted run resumes to the same weights; a NaN loss
+stops with an error naming the iteration and the last good checkpoint."""
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import ROOT
+from slacking.models import register
+from slacking.training import Trainer, TrainSettings, rain_range_from_config
+
+RAIN = {
+    "reference_size": 128,
+    "intensity": [0.4, 0.8],
+    "ranges": {
+        "medium": {"count": [200, 300], "widths": [5, 7, 9], "length": [20, 40], "angle": [-30, 30]}
+    },
+}
+
+
+def settings(**overrides):
+    base = dict(
+        network="resnet",
+        network_kwargs={"num_feat": 8, "num_block": 1},
+        rain=rain_range_from_config(RAIN, "medium"),
+        iterations=40,
+        batch_size=4,
+        checkpoint_every=10,
+        seed=3,
+        device="cpu",
+    )
+    return TrainSettings(**{**base, **overrides})
+
+
+@pytest.fixture
+def patches():
+    return np.random.default_rng(0).integers(0, 256, (16, 24, 24, 3), dtype=np.uint8)
+
+
+def _weights(path):
+    return torch.load(path, weights_only=False)["state_dict"]
+
+
+def test_sigterm_then_resume_gives_the_weights_of_an_uninterrupted_run(tmp_path, patches):
+    long = {"iterations": 600, "checkpoint_every": 50}
+    torch.set_num_threads(1)
+    reference = Trainer(patches, settings(**long), tmp_path / "straight").run()
+
+    np.save(tmp_path / "patches.npy", patches)
+    script = textwrap.dedent(
+        f"""
+        import sys, numpy as np, torch
+        sys.path.insert(0, {str(ROOT / "tests")!r})
+        from test_training import settings
+        from slacking.training import Trainer
+        torch.set_num_threads(1)
+        Trainer(np.load({str(tmp_path / "patches.npy")!r}), settings(**{long!r}),
+                {str(tmp_path / "cut")!r}).run()
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stderr=subprocess.PIPE)
+    log = tmp_path / "cut" / "train.csv"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # let it train past its first checkpoint
+        if log.exists() and len(log.read_text().splitlines()) > 70:
+            break
+        time.sleep(0.02)
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode != 0, "the run finished before SIGTERM; make it longer"
+    assert b"Interrupted: SIGTERM at iteration" in stderr
+    stopped_at = int(log.read_text().splitlines()[-1].split(",")[0])
+    assert 70 <= stopped_at < 600
+    assert not (tmp_path / "cut/model.pt").exists()
+
+    final = Trainer(patches, settings(**long), tmp_path / "cut").run()
+    for name, value in _weights(reference).items():
+        assert torch.equal(value, _weights(final)[name]), name
+    iterations = [
+        int(line.split(",")[0]) for line in log.read_text().splitlines() if line[0].isdigit()
+    ]
+    assert iterations == list(range(1, 601))  # the log has no gaps and no duplicates
+
+
+def test_other_settings_never_resume_a_checkpoint(tmp_path, patches):
+    Trainer(patches, settings(iterations=10), tmp_path / "run").run()
+    other = Trainer(patches, settings(iterations=20, lr=1e-3), tmp_path / "run")
+    other.resume()
+    assert other.iteration == 0
+
+
+class _NaNAfter(torch.nn.Module):
+    """Identity-plus-conv network whose output turns NaN from its 13th forward pass on."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 3, 3, padding=1)
+        self.calls = 0
+
+    def forward(self, x):
+        self.calls += 1
+        out = x + self.conv(x)
+        return out * float("nan") if self.calls > 12 else out
+
+
+register("nan_after_12")(_NaNAfter)
+
+
+def test_nan_loss_names_iteration_and_last_checkpoint(tmp_path, patches):
+    trainer = Trainer(patches, settings(network="nan_after_12", network_kwargs={}), tmp_path)
+    with pytest.raises(FloatingPointError) as error:
+        trainer.run()
+    message = str(error.value)
+    assert "at iteration 13" in message
+    assert "iter_00000010.pt" in message

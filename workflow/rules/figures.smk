@@ -1,0 +1,43 @@
+# Metrics -> tables and figures. Figures depend only on metrics tables, so restyling a figure
+# never retrains a model.
+
+
+rule patch_count_table:
+    input:
+        metrics=patch_count_metrics(),
+        baselines=expand(
+            f"{R}/metrics/baselines/{{category}}.csv", category=config["categories"]
+        ),
+    output:
+        f"{R}/tables/patch_count.csv",
+    log:
+        f"{R}/logs/tables/patch_count.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        runs=patch_count_runs(),
+    script:
+        "../scripts/patch_count_table.py"
+
+
+rule patch_count_figure:
+    input:
+        f"{R}/tables/patch_count.csv",
+    output:
+        f"{R}/figures/fig{{figure}}.pdf",
+    log:
+        f"{R}/logs/figures/fig{{figure}}.log",
+    wildcard_constraints:
+        figure="4|10",
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        metric=lambda wc: {"4": "E_R", "10": "E_B"}[wc.figure],
+    script:
+        "../scripts/patch_count_figure.py"

@@ -1,0 +1,26 @@
+# Training runs, one rule per experiment family. Resources come from config, so the same rule
+# runs on a laptop and through the Slurm executor (gpu=1 there).
+
+
+rule train_patch_count:
+    input:
+        f"{R}/data/patches/{{category}}/n{{n}}.npy",
+    output:
+        f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
+    log:
+        f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
+    conda:
+        ENV
+    threads: config["training"]["resources"]["threads"]
+    resources:
+        gpu=config["training"]["resources"]["gpu"],
+        mem_mb=config["training"]["resources"]["mem_mb"],
+        runtime=config["training"]["resources"]["runtime"],
+        cpus_per_task=config["training"]["resources"]["threads"],
+    params:
+        network_kwargs=lambda wc: config["networks"][wc.network],
+        training=config["training"],
+        rain=config["rain"],
+        seed=config["seed"],
+    script:
+        "../scripts/train.py"

@@ -1,0 +1,12 @@
+"""Identity and perfect derainers on a test set: the scale every E_R and E_B is read against."""
+
+import sys
+
+import _package  # noqa: F401  (puts src/ on sys.path)
+import numpy as np
+
+from slacking.evaluation import baselines_table
+
+sys.stderr = open(snakemake.log[0], "w")
+test_set = dict(np.load(snakemake.input[0]))
+baselines_table(test_set, snakemake.params.threshold).to_csv(snakemake.output[0], index=False)
