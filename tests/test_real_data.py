@@ -81,19 +81,19 @@ def real_config(tmp_path):
     return tmp_path, results, config
 
 
-def _write(tmp_path, config):
+def _build(tmp_path, config, *targets, check=True):
+    """Run the workflow on ``targets`` with ``config`` layered over the default preset."""
     path = tmp_path / "real.yaml"
     path.write_text(yaml.safe_dump(config))
-    return path
+    return run_snakemake("--cores", "2", f"--configfile={path}", *targets, check=check)
 
 
 def test_real_branch_downloads_extracts_and_samples(real_config):
     tmp_path, results, config = real_config
     config["categories"] = ["natural"]
-    run_snakemake(
-        "--cores",
-        "2",
-        f"--configfile={_write(tmp_path, config)}",
+    _build(
+        tmp_path,
+        config,
         results / "data/patches/natural/n4.npy",
         results / "data/test/natural/rain100l.npz",
     )
@@ -108,13 +108,7 @@ def test_corrupted_download_fails_and_leaves_no_output(real_config):
     tmp_path, results, config = real_config
     config["categories"] = ["natural"]
     config["datasets"]["sources"]["fake_train"]["checksum"] = "md5:" + "0" * 32
-    result = run_snakemake(
-        "--cores",
-        "1",
-        f"--configfile={_write(tmp_path, config)}",
-        results / "data/patches/natural/n4.npy",
-        check=False,
-    )
+    result = _build(tmp_path, config, results / "data/patches/natural/n4.npy", check=False)
     assert result.returncode != 0
     log = (results / "logs/download/fake_train/train.zip.log").read_text()
     assert "train.zip" in log and "0" * 32 in log
@@ -125,13 +119,7 @@ def test_missing_manga109_says_where_to_put_it(real_config):
     tmp_path, results, config = real_config
     config["categories"] = ["lineart"]
     config["test"]["rain"] = "embedded"
-    result = run_snakemake(
-        "--cores",
-        "1",
-        f"--configfile={_write(tmp_path, config)}",
-        results / "data/patches/lineart/n4.npy",
-        check=False,
-    )
+    result = _build(tmp_path, config, results / "data/patches/lineart/n4.npy", check=False)
     assert result.returncode != 0
     log = (results / "logs/link_placed/manga109.log").read_text()
     assert str(tmp_path / "manga109") in log and "request it" in log
