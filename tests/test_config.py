@@ -6,6 +6,7 @@ from snakemake.utils import update_config
 
 from conftest import ROOT, run_snakemake
 from slacking.config import ConfigError, check_config
+from slacking.models import build
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 
@@ -16,7 +17,9 @@ def test_shipped_presets_pass(default_config):
     update_config(default_config, paper)  # how `--configfile config/paper.yaml` layers it
     check_config(default_config, SCHEMA)
     assert default_config["training"]["iterations"] == 250_000
-    assert default_config["networks"] == {"resnet": {}, "unet": {}, "swinir": {}}
+    for name, kwargs in default_config["networks"].items():  # the papers' models, not small ones
+        paper_scale = sum(p.numel() for p in build(name).parameters())
+        assert sum(p.numel() for p in build(name, **kwargs).parameters()) == paper_scale, name
 
 
 def _mutations():

@@ -268,7 +268,7 @@ class Trainer:
             total=s.iterations, initial=self.iteration, desc=str(self.out_dir), mininterval=2.0
         )
         start = time.perf_counter()
-        with _SignalFlag() as flag, self.log_path.open("a", newline="") as handle:
+        with progress, _SignalFlag() as flag, self.log_path.open("a", newline="") as handle:
             log = csv.DictWriter(handle, LOG_FIELDS)
             while self.iteration < s.iterations:
                 lr = self.scheduler.get_last_lr()[0]
@@ -296,7 +296,6 @@ class Trainer:
                         f"{flag.received} at iteration {self.iteration}; "
                         f"checkpoint {self.last_checkpoint} written, rerun to resume"
                     )
-        progress.close()
         model_path = self.out_dir / "model.pt"
         atomic_save(self.export(), model_path)
         return model_path

@@ -1,10 +1,12 @@
-"""Rain renderers: training rain (torch, the journal's Table I) and test rain (OpenCV)."""
+"""Rain renderers: training rain (torch, the journal's Table I) and test rain (OpenCV).
+
+Table I's rows live in the config (``rain.ranges``), with the density's reference size.
+"""
 
 from .testing import TestRainParams, rain100l_streaks, render_test_rain
-from .training import TABLE_I, RainRange, add_training_rain, sample_rain_layers
+from .training import RainRange, add_training_rain, sample_rain_layers
 
 __all__ = [
-    "TABLE_I",
     "RainRange",
     "TestRainParams",
     "add_training_rain",

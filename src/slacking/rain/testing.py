@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .training import _check_keys, _pair
+from .params import assign, from_mapping, streak_fields
 
 #: Counts are streaks per REFERENCE_SIZE**2 pixels, scaled by image area like the training rain.
 REFERENCE_SIZE = 128
@@ -24,57 +24,38 @@ _SUBPIXEL_BITS = 4  # cv2.line's ``shift``: endpoints on a 1/16-pixel grid
 
 @dataclass(frozen=True)
 class TestRainParams:
-    """Rain100L-like light rain; every field has a default, so ``from_config({})`` works.
+    """Rain100L-like light rain (config ``test_rain.embedded``).
 
     ``count`` streaks per 128x128 pixels, ``length`` in pixels, ``angle`` the range of each
     image's base direction in degrees from vertical (positive: the lower end leans right),
     ``jitter`` the largest per-streak deviation from it, ``intensity`` the peak brightness
     range on the [0,1] scale and ``blur`` the Gaussian sigma in pixels that softens the
-    one-pixel lines.  The defaults give sparse, thin, fairly long streaks that share a
+    one-pixel lines.  The config gives sparse, thin, fairly long streaks that share a
     direction, as in Rain100L's light rain.
     """
 
     __test__ = False  # not a pytest test class despite the name
 
-    count: tuple[int, int] = (25, 50)
-    length: tuple[float, float] = (12.0, 35.0)
-    angle: tuple[float, float] = (-20.0, 20.0)
-    jitter: float = 3.0
-    intensity: tuple[float, float] = (0.35, 0.85)
-    blur: float = 0.5
+    count: tuple[int, int]
+    length: tuple[float, float]
+    angle: tuple[float, float]
+    jitter: float
+    intensity: tuple[float, float]
+    blur: float
 
     def __post_init__(self):
-        count = _pair("count", self.count, int)
-        if count[0] < 0:
-            raise ValueError(f"count: must be >= 0, got {self.count!r}")
-        length = _pair("length", self.length, float)
-        if length[0] <= 0:
-            raise ValueError(f"length: must be > 0, got {self.length!r}")
-        angle = _pair("angle", self.angle, float)
-        if angle[0] < -90 or angle[1] > 90:
-            raise ValueError(f"angle: degrees from vertical must lie in [-90, 90], got {angle}")
-        intensity = _pair("intensity", self.intensity, float)
-        if intensity[0] < 0 or intensity[1] > 1:
-            raise ValueError(f"intensity: must lie in [0, 1], got {self.intensity!r}")
+        values = streak_fields(self)
         for name in ("jitter", "blur"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0 <= value < math.inf:
                 raise ValueError(f"{name}: must be a finite number >= 0, got {value!r}")
-        for name, value in [
-            ("count", count),
-            ("length", length),
-            ("angle", angle),
-            ("intensity", intensity),
-            ("jitter", float(self.jitter)),
-            ("blur", float(self.blur)),
-        ]:
-            object.__setattr__(self, name, value)
+            values[name] = float(value)
+        assign(self, values)
 
     @classmethod
     def from_config(cls, d: dict) -> TestRainParams:
         """Build from a config mapping (lists from YAML are fine); bad fields raise ValueError."""
-        _check_keys(cls, d)
-        return cls(**d)
+        return from_mapping(cls, d)
 
 
 def render_test_rain(
