@@ -13,7 +13,7 @@ import torch
 
 from conftest import ROOT
 from slacking.models import register
-from slacking.training import Trainer, TrainSettings, rain_range_from_config
+from slacking.training import Trainer, TrainSettings, load_model, rain_range_from_config
 
 RAIN = {
     "reference_size": 128,
@@ -119,3 +119,13 @@ def test_nan_loss_names_iteration_and_last_checkpoint(tmp_path, patches):
     message = str(error.value)
     assert "at iteration 13" in message
     assert "iter_00000010.pt" in message
+
+
+def test_snapshots_keep_weights_at_intermediate_iterations(tmp_path, patches):
+    Trainer(patches, settings(iterations=20, snapshot_every=8), tmp_path).run()
+    names = sorted(p.name for p in (tmp_path / "snapshots").iterdir())
+    assert names == ["iter_00000008.pt", "iter_00000016.pt"]
+    early = load_model(tmp_path / "snapshots/iter_00000008.pt")
+    final = load_model(tmp_path / "model.pt")
+    assert not torch.equal(early.conv_last.weight, final.conv_last.weight)
+    assert len(list((tmp_path / "checkpoints").iterdir())) == 2  # keep_checkpoints

@@ -23,3 +23,21 @@ def patch_count_table(runs: list[dict], metric_files: list, baseline_files: list
         frame.insert(1, "category", Path(path).stem)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def summary_markdown(table: pd.DataFrame) -> str:
+    """Mean E_R and E_B per network, category and patch count, with each category's identity
+    and perfect derainers beside them: the numbers behind Figs. 4 and 10 at a glance."""
+    models = table[table["kind"] == "model"]
+    baselines = table[table["kind"] != "model"].groupby(["category", "kind"])[["E_R", "E_B"]].mean()
+    sections = []
+    for metric in ("E_R", "E_B"):
+        means = models.pivot_table(
+            index=["network", "category"], columns="n", values=metric, aggfunc="mean"
+        )
+        means.columns = [f"n={int(n)}" for n in means.columns]
+        for kind in ("identity", "perfect"):
+            means[kind] = [baselines.loc[(c, kind), metric] for _, c in means.index]
+        markdown = means.round(2).reset_index().to_markdown(index=False)
+        sections.append(f"## Mean {metric} over test images\n\n{markdown}\n")
+    return "\n".join(sections)

@@ -91,7 +91,11 @@ def patch_count_metrics():
 
 
 def figure_targets():
-    return [f"{R}/figures/fig4.pdf", f"{R}/figures/fig10.pdf"]
+    return [
+        f"{R}/figures/fig4.pdf",
+        f"{R}/figures/fig10.pdf",
+        f"{R}/tables/patch_count_summary.md",
+    ]
 
 
 def all_targets():

@@ -9,7 +9,8 @@ rule patch_count_table:
             f"{R}/metrics/baselines/{{category}}.csv", category=config["categories"]
         ),
     output:
-        f"{R}/tables/patch_count.csv",
+        table=f"{R}/tables/patch_count.csv",
+        summary=f"{R}/tables/patch_count_summary.md",
     log:
         f"{R}/logs/tables/patch_count.log",
     conda:

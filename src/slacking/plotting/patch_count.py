@@ -66,11 +66,3 @@ def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
     fig.tight_layout()
     fig.savefig(out)
     plt.close(fig)
-
-
-def summarise(table: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Mean of ``metric`` per network, category and patch count (for notes and checks)."""
-    models = table[table["kind"] == "model"]
-    return models.pivot_table(
-        index=["network", "category"], columns="n", values=metric, aggfunc="mean"
-    )
