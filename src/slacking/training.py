@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import signal
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from .atomic import atomic_path
 from .models import build
 from .rain import RainRange, add_training_rain
 
@@ -104,11 +104,8 @@ def resolve_device(name: str) -> torch.device:
 
 
 def atomic_save(obj, path: Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        torch.save(obj, tmp)
 
 
 def _checkpoints(directory: Path) -> list[Path]:

@@ -4,9 +4,9 @@ import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
 
+from slacking.atomic import save_npy
 from slacking.data.patches import sample_patches
 from slacking.data.pools import read_manifest
-from slacking.data.testsets import save_npy_atomic
 
 sys.stderr = open(snakemake.log[0], "w")
 category = snakemake.wildcards.category
@@ -17,4 +17,4 @@ patches = sample_patches(
     snakemake.params.seed,
     stream=f"train/{category}",
 )
-save_npy_atomic(snakemake.output[0], patches)
+save_npy(snakemake.output[0], patches)

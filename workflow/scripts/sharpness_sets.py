@@ -6,9 +6,9 @@ from pathlib import Path
 import _package  # noqa: F401  (puts src/ on sys.path)
 import pandas as pd
 
+from slacking.atomic import save_npy
 from slacking.data.pools import read_manifest
 from slacking.data.sharpness_split import split_by_sharpness
-from slacking.data.testsets import save_npy_atomic
 
 sys.stderr = open(snakemake.log[0], "w")
 paths = [path for manifest in snakemake.input for path in read_manifest(manifest)]
@@ -22,5 +22,5 @@ sets, tallies = split_by_sharpness(
     snakemake.params.max_candidates,
 )
 for path in snakemake.output.sets:
-    save_npy_atomic(path, sets[Path(path).stem])
+    save_npy(path, sets[Path(path).stem])
 pd.DataFrame([tallies]).to_csv(snakemake.output.summary, index=False)

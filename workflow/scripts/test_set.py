@@ -4,8 +4,9 @@ import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
 
+from slacking.atomic import save_npz
 from slacking.data.pools import read_manifest
-from slacking.data.testsets import build_test_set, save_npz_atomic
+from slacking.data.testsets import build_test_set
 
 sys.stderr = open(snakemake.log[0], "w")
 arrays = build_test_set(
@@ -18,4 +19,4 @@ arrays = build_test_set(
     snakemake.params.rain,
     snakemake.input.get("rain100l"),
 )
-save_npz_atomic(snakemake.output[0], **arrays)
+save_npz(snakemake.output[0], **arrays)

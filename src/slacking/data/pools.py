@@ -7,10 +7,10 @@ a reproducible image-level train/test split.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
+from ..atomic import atomic_path
 from .embedded import load_embedded
 from .images import write_png
 
@@ -21,11 +21,8 @@ def read_manifest(path: str | Path) -> list[Path]:
 
 
 def _write_manifest(paths: list[Path], manifest: Path) -> None:
-    manifest = Path(manifest)
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = manifest.with_name(manifest.name + ".tmp")
-    tmp.write_text("".join(f"{path}\n" for path in paths))
-    os.replace(tmp, manifest)
+    with atomic_path(manifest) as tmp:
+        tmp.write_text("".join(f"{path}\n" for path in paths))
 
 
 def write_embedded_pool(specs: list[str], lfw_size: int, directory: Path, manifest: Path) -> None:

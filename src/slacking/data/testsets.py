@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -44,23 +43,6 @@ def rain100l_layers(pairs: list[tuple[Path, Path]], count: int, size: int, seed:
         x = int(rng.random() * (width - size + 1))
         layers[slot] = streaks[y : y + size, x : x + size]
     return layers
-
-
-def save_npz_atomic(path: str | Path, **arrays: np.ndarray) -> None:
-    """Write an .npz through a temporary file so a crash never leaves a half-written output."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez_compressed(tmp, **arrays)
-    os.replace(tmp, path)
-
-
-def save_npy_atomic(path: str | Path, array: np.ndarray) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npy")
-    np.save(tmp, array)
-    os.replace(tmp, path)
 
 
 def rain100l_pairs(root: Path, rainy_glob: str, clean_glob: str) -> list[tuple[Path, Path]]:
