@@ -41,6 +41,15 @@ def _mutations():
     def even_width(c):
         c["rain"]["ranges"]["medium"]["widths"] = [4]
 
+    def shared_intensity(c):
+        c["rain"]["intensity"] = [0.5, 1.5]
+
+    def bad_test_rain(c):
+        c["test_rain"]["embedded"]["blur"] = -1
+
+    def unknown_test_rain_key(c):
+        c["test_rain"]["embedded"]["colour"] = 1
+
     def unknown_dataset(c):
         c["data_source"] = "real"
         c["category_data"]["natural"]["real"]["train"]["dataset"] = "div3k"
@@ -54,7 +63,10 @@ def _mutations():
             r"at patches.counts: 100000 exceeds the embedded .* \(allowed: at most",
         ),
         (unknown_test_rain, r"at test.rain: 'rain200h' is not one of \['embedded', 'rain100l'\]"),
-        (even_width, r"at rain.ranges.medium.widths: \[4\] must be odd"),
+        (even_width, r"at rain.ranges.medium.widths: expected positive odd integers, got \[4\]"),
+        (shared_intensity, r"at rain.intensity: must lie in \[0, 1\], got \[0.5, 1.5\]"),
+        (bad_test_rain, r"at test_rain.embedded.blur: must be a finite number >= 0, got -1"),
+        (unknown_test_rain_key, r"at test_rain.embedded: unknown field\(s\) \['colour'\]"),
         (unknown_dataset, r"category_data.natural.real.train.dataset: unknown \['div3k'\]"),
     ]
 

@@ -7,6 +7,7 @@ embedded image pools can actually supply.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import jsonschema
@@ -54,29 +55,16 @@ def _require_known(names, allowed, key: str) -> None:
         )
 
 
-def _registered_networks() -> list[str]:
+def check_references(config: dict) -> None:
     from .models import available
 
-    return available()
-
-
-def check_references(config: dict) -> None:
     categories = config["category_data"]
     _require_known(config["categories"], categories, "categories")
-    _require_known(config["networks"], _registered_networks(), "networks")
+    _require_known(config["networks"], available(), "networks")
     family = config["experiments"]["patch_count"]
     _require_known(family["networks"], config["networks"], "experiments.patch_count.networks")
     _require_known([family["rain"]], config["rain"]["ranges"], "experiments.patch_count.rain")
     _require_known(config["sharpness"]["categories"], categories, "sharpness.categories")
-    for name, spec in config["rain"]["ranges"].items():
-        even = [w for w in spec["widths"] if w % 2 == 0]
-        if even:
-            raise ConfigError(f"config error at rain.ranges.{name}.widths: {even} must be odd")
-    low, high = config["rain"]["intensity"]
-    if not 0 <= low <= high <= 1:
-        raise ConfigError(
-            f"config error at rain.intensity: need 0 <= low <= high <= 1, got {low, high}"
-        )
     if config["data_source"] == "real" or config["test"]["rain"] == "rain100l":
         sources = config["datasets"]["sources"]
         needed = {}
@@ -89,6 +77,37 @@ def check_references(config: dict) -> None:
             needed["test_rain.rain100l.dataset"] = config["test_rain"]["rain100l"]["dataset"]
         for key, dataset in needed.items():
             _require_known([dataset], sources, key)
+
+
+@contextmanager
+def _reported_under(where):
+    """Turn a parameter class's ValueError into a ConfigError at the key ``where(field)`` names
+    (the classes prefix their messages with the field at fault)."""
+    try:
+        yield
+    except ValueError as error:
+        field, _, reason = str(error).partition(": ")
+        raise ConfigError(f"config error at {where(field)}: {reason}") from None
+
+
+def check_rain(config: dict) -> None:
+    """Training and test rain are checked by the classes that render them, before any job."""
+    from .rain import TestRainParams
+    from .training import rain_range_from_config
+
+    rain = config["rain"]
+    for name, spec in rain["ranges"].items():
+
+        def where(field, name=name, spec=spec):
+            return f"rain.ranges.{name}.{field}" if field in spec else f"rain.{field}"
+
+        with _reported_under(where):
+            rain_range_from_config(rain, name)
+    embedded = config["test_rain"]["embedded"]
+    with _reported_under(
+        lambda field: f"test_rain.embedded.{field}" if field in embedded else "test_rain.embedded"
+    ):
+        TestRainParams.from_config(embedded)
 
 
 def check_embedded_capacity(config: dict) -> None:
@@ -116,5 +135,6 @@ def check_config(config: dict, schema_path: str | Path) -> None:
     """Raise ConfigError with a one-line message for the first problem found."""
     check_schema(config, load_schema(schema_path))
     check_references(config)
+    check_rain(config)
     if config["data_source"] == "embedded":
         check_embedded_capacity(config)
