@@ -18,6 +18,19 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/function_denoising.smk"
+
+
+# Cheap rules run on the submit host under a cluster executor instead of waiting in the queue.
+localrules:
+    all,
+    link_placed,
+    baselines,
+    patch_count_table,
+    patch_count_figure,
+    function_denoising_table,
+    function_denoising_analogy,
+    function_denoising_figure,
 
 
 rule all:

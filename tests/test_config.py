@@ -54,7 +54,25 @@ def _mutations():
         c["data_source"] = "real"
         c["category_data"]["natural"]["real"]["train"]["dataset"] = "div3k"
 
+    def panel_of_unknown_order(c):
+        c["function_denoising"]["four_panel"][0] = [3, 0]
+
+    def training_noise_not_tested(c):
+        c["function_denoising"]["test_noises"] = [[0, 3], [5, 2], [10, 5]]
+
+    def unknown_target(c):
+        c["targets"] = ["patch_count", "figure99"]
+
     return [
+        (
+            panel_of_unknown_order,
+            r"at function_denoising.four_panel: unknown \[3\] \(allowed: 1, 4, 8\)",
+        ),
+        (
+            training_noise_not_tested,
+            r"at function_denoising.test_noises: must include the training",
+        ),
+        (unknown_target, r"at targets.1: 'figure99' is not one of"),
         (unknown_key, r"at patches: unknown key \['sise'\] \(allowed: counts, size\)"),
         (unknown_category, r"at categories: unknown \['cats'\] \(allowed: faces, lineart"),
         (negative_size, r"at patches.size: -5 is less than the minimum of 8"),

@@ -95,6 +95,17 @@ def test_other_settings_never_resume_a_checkpoint(tmp_path, patches):
     assert other.iteration == 0
 
 
+def test_resume_and_job_environment_are_written_to_the_log(tmp_path, patches, capfd, monkeypatch):
+    """Rule scripts send stderr to the job's log: the notes must go there, not to stdout."""
+    monkeypatch.setenv("SLURM_JOB_ID", "4242")
+    Trainer(patches, settings(iterations=10), tmp_path).run()
+    Trainer(patches, settings(iterations=10), tmp_path).run()  # a rerun: resumes at the end
+    out, err = capfd.readouterr()
+    assert "SLURM_JOB_ID=4242" in err
+    assert "at iteration 10" in err and "resumed from" in err
+    assert "resumed from" not in out and "SLURM_JOB_ID" not in out
+
+
 class _NaNAfter(torch.nn.Module):
     """Identity-plus-conv network whose output turns NaN from its 13th forward pass on."""
 

@@ -50,9 +50,8 @@ def check_schema(config: dict, schema: dict) -> None:
 def _require_known(names, allowed, key: str) -> None:
     unknown = [name for name in names if name not in allowed]
     if unknown:
-        raise ConfigError(
-            f"config error at {key}: unknown {unknown} (allowed: {', '.join(sorted(allowed))})"
-        )
+        allowed = ", ".join(map(str, sorted(allowed)))
+        raise ConfigError(f"config error at {key}: unknown {unknown} (allowed: {allowed})")
 
 
 def check_references(config: dict) -> None:
@@ -77,6 +76,28 @@ def check_references(config: dict) -> None:
             needed["test_rain.rain100l.dataset"] = config["test_rain"]["rain100l"]["dataset"]
         for key, dataset in needed.items():
             _require_known([dataset], sources, key)
+    _check_function_denoising(config["function_denoising"])
+
+
+def _check_function_denoising(toy: dict) -> None:
+    key = "function_denoising"
+    _require_known([order for order, _ in toy["four_panel"]], toy["orders"], f"{key}.four_panel")
+    for _, noise in toy["four_panel"]:
+        if noise >= len(toy["test_noises"]):
+            raise ConfigError(
+                f"config error at {key}.four_panel: noise index {noise} is not in test_noises "
+                f"(allowed: 0 to {len(toy['test_noises']) - 1})"
+            )
+    if toy["train_noise"] not in toy["test_noises"]:
+        raise ConfigError(
+            f"config error at {key}.test_noises: must include the training noise "
+            f"{toy['train_noise']} (the red-titled panels of Figs. 11-14)"
+        )
+    if toy["segment_points"] > toy["curve_points"]:
+        raise ConfigError(
+            f"config error at {key}.segment_points: {toy['segment_points']} exceeds "
+            f"curve_points (allowed: at most {toy['curve_points']})"
+        )
 
 
 @contextmanager

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,8 +122,19 @@ def load_newest_checkpoint(directory: Path):
         try:
             return path, torch.load(path, map_location="cpu", weights_only=False)
         except (RuntimeError, EOFError, OSError) as error:
-            tqdm.write(f"skipping unreadable checkpoint {path}: {error}")
+            _say(f"skipping unreadable checkpoint {path}: {error}")
     return None, None
+
+
+def _say(message: str) -> None:
+    """A line in the job's log, beside the progress bar (stderr), without breaking the bar."""
+    tqdm.write(message, file=sys.stderr)
+
+
+def scheduler_environment() -> str:
+    """The batch job and the GPUs it was given, for the log (empty outside Slurm)."""
+    keys = ("SLURM_JOB_ID", "SLURM_RESTART_COUNT", "CUDA_VISIBLE_DEVICES")
+    return " ".join(f"{key}={os.environ.get(key, '')}" for key in keys)
 
 
 class Trainer:
@@ -201,14 +214,14 @@ class Trainer:
     def resume(self) -> None:
         path, state = load_newest_checkpoint(self.checkpoint_dir)
         if state is not None and state.get("fingerprint") != self.fingerprint:
-            tqdm.write(f"ignoring checkpoints in {self.checkpoint_dir}: other settings or patches")
+            _say(f"ignoring checkpoints in {self.checkpoint_dir}: other settings or patches")
             for old in _checkpoints(self.checkpoint_dir):
                 old.unlink()
             path, state = None, None
         if state is not None:
             self.load_state(state)
             self.last_checkpoint = path
-            tqdm.write(f"resumed from {path} at iteration {self.iteration}")
+            _say(f"resumed from {path} at iteration {self.iteration}")
         self._truncate_log()
 
     # -- log -----------------------------------------------------------------------------------
@@ -258,6 +271,7 @@ class Trainer:
 
     def run(self) -> Path:
         """Train to ``iterations``; write model.pt and return its path."""
+        _say(f"device {self.device}; {scheduler_environment()}")
         self.resume()
         s = self.settings
         self.model.train()

@@ -15,6 +15,11 @@ DOWNLOADED = [name for name, spec in SOURCES.items() if "url" in spec]
 PLACED = [name for name, spec in SOURCES.items() if "placed" in spec]
 
 
+def by_attempt(value):
+    """A resource that grows with each retry, so a job killed for memory or time gets more."""
+    return lambda wildcards, attempt: value * attempt
+
+
 def alternatives(names):
     """A wildcard regex matching exactly these names (or nothing when there are none)."""
     return "|".join(names) if names else "(?!)"
@@ -90,13 +95,25 @@ def patch_count_metrics():
     ]
 
 
-def figure_targets():
-    return [
-        f"{R}/figures/fig4.pdf",
-        f"{R}/figures/fig10.pdf",
-        f"{R}/tables/patch_count_summary.md",
-    ]
+def family_targets():
+    """What `rule all` builds for each experiment family named in config `targets`."""
+    return {
+        "patch_count": patch_targets()
+        + test_set_targets()
+        + [
+            f"{R}/figures/fig4.pdf",
+            f"{R}/figures/fig10.pdf",
+            f"{R}/tables/patch_count_summary.md",
+        ],
+        "sharpness": sharpness_targets(),
+        "function_denoising": [
+            f"{R}/tables/table2.md",
+            f"{R}/tables/function_denoising_mse.md",
+        ]
+        + [f"{R}/figures/fig{number}.pdf" for number in (11, 12, 13, 14)],
+    }
 
 
 def all_targets():
-    return patch_targets() + test_set_targets() + sharpness_targets() + figure_targets()
+    families = family_targets()
+    return [target for family in config["targets"] for target in families[family]]

@@ -14,8 +14,8 @@ rule train_patch_count:
     threads: config["training"]["resources"]["threads"]
     resources:
         gpu=config["training"]["resources"]["gpu"],
-        mem_mb=config["training"]["resources"]["mem_mb"],
-        runtime=config["training"]["resources"]["runtime"],
+        mem_mb=by_attempt(config["training"]["resources"]["mem_mb"]),
+        runtime=by_attempt(config["training"]["resources"]["runtime"]),
         cpus_per_task=config["training"]["resources"]["threads"],
     params:
         network_kwargs=lambda wc: config["networks"][wc.network],

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from ..tables import run_means
 from .style import CATEGORY_LABELS, COLUMN_WIDTH_IN, NETWORK_LABELS, apply_style, category_color
 
 METRIC_LABELS = {
@@ -19,9 +20,11 @@ BASELINE_STYLES = {"identity": "--", "perfect": ":"}
 
 def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
     """One panel per network, one line per category (mean and s.d. over test images), and the
-    identity and perfect derainers of each category as dashed and dotted lines."""
+    identity and perfect derainers of each category as dashed and dotted lines. Runs that did
+    not converge (E_B not below the identity's) get an open white marker."""
     apply_style()
     models = table[table["kind"] == "model"]
+    unconverged = run_means(table).query("not converged")
     baselines = table[table["kind"] != "model"].groupby(["kind", "category"])[metric].mean()
     networks = list(dict.fromkeys(models["network"]))
     categories = list(dict.fromkeys(models["category"]))
@@ -46,6 +49,16 @@ def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
             ax=ax,
             legend=False,
         )
+        failed = unconverged[unconverged["network"] == network]
+        ax.scatter(
+            failed["n"],
+            failed[metric],
+            s=22,
+            facecolors="white",
+            edgecolors=[category_color(c) for c in failed["category"]],
+            linewidths=1.2,
+            zorder=5,
+        )
         for (kind, category), value in baselines.items():
             if category in categories:
                 ax.axhline(value, color=category_color(category), lw=0.8, ls=BASELINE_STYLES[kind])
@@ -62,6 +75,18 @@ def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
         plt.Line2D([], [], color="0.3", ls=style, label=f"{kind} derainer")
         for kind, style in BASELINE_STYLES.items()
     ]
+    if len(unconverged):
+        handles.append(
+            plt.Line2D(
+                [],
+                [],
+                color="0.3",
+                marker="o",
+                mfc="white",
+                ls="",
+                label="not converged ($E_B$ ≥ identity's)",
+            )
+        )
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout()
     fig.savefig(out)

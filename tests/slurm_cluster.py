@@ -1,0 +1,150 @@
+"""A real single-node Slurm cluster for the integration tests (DESIGN.md section 5).
+
+Debian's slurm-wlm and munge are installed when missing (the tests run as root in CI). The
+daemons run in the foreground as children of the test, with their configuration, state and
+logs in a temporary directory, and are stopped by their process ids afterwards. The node
+advertises one GPU as a count-only gres (File=/dev/null), so `--gpus=1` jobs are scheduled
+and see CUDA_VISIBLE_DEVICES=0 without a real device. Job steps (srun inside a batch job) read
+the configuration from its default place, so /etc/slurm/slurm.conf and gres.conf are links to
+ours while the cluster runs; an existing configuration there is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+PACKAGES = ("slurm-wlm", "munge")
+SYSTEM_CONFIG = Path("/etc/slurm")
+DAEMONS = ("munged", "slurmctld", "slurmd")
+
+
+def ensure_installed() -> None:
+    if all(shutil.which(name) or Path(f"/usr/sbin/{name}").exists() for name in DAEMONS):
+        return
+    if os.geteuid() != 0:
+        raise RuntimeError(f"Slurm is missing and installing {PACKAGES} needs root")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *PACKAGES], check=True, env=env)
+
+
+def _memory_mb() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) // 1024 * 9 // 10
+    raise RuntimeError("no MemTotal in /proc/meminfo")
+
+
+def write_config(directory: Path) -> Path:
+    host = socket.gethostname().split(".")[0]
+    for sub in ("state", "spool"):
+        (directory / sub).mkdir(parents=True, exist_ok=True)
+    conf = directory / "slurm.conf"
+    conf.write_text(
+        "\n".join(
+            [
+                "ClusterName=slacking-test",
+                f"SlurmctldHost={host}",
+                "SlurmUser=root",
+                "SlurmdUser=root",
+                "AuthType=auth/munge",
+                f"StateSaveLocation={directory / 'state'}",
+                f"SlurmdSpoolDir={directory / 'spool'}",
+                f"SlurmctldPidFile={directory / 'slurmctld.pid'}",
+                f"SlurmdPidFile={directory / 'slurmd.pid'}",
+                f"SlurmctldLogFile={directory / 'slurmctld.log'}",
+                f"SlurmdLogFile={directory / 'slurmd.log'}",
+                "ProctrackType=proctrack/linuxproc",
+                "TaskPlugin=task/none",
+                "SelectType=select/cons_tres",
+                "SelectTypeParameters=CR_Core_Memory",
+                "AccountingStorageType=accounting_storage/none",
+                "JobCompType=jobcomp/none",
+                "SchedulerType=sched/backfill",
+                "MpiDefault=none",
+                "ReturnToService=2",
+                "MinJobAge=3600",  # keep finished jobs in scontrol for the checks
+                "KillWait=10",
+                "GresTypes=gpu",
+                f"NodeName={host} CPUs={os.cpu_count()} RealMemory={_memory_mb()} Gres=gpu:1 "
+                "State=UNKNOWN",
+                "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP",
+                "",
+            ]
+        )
+    )
+    (directory / "gres.conf").write_text(f"NodeName={host} Name=gpu Count=1 File=/dev/null\n")
+    return conf
+
+
+def _wait_for_idle(env: dict, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    state = ""
+    while time.monotonic() < deadline:
+        result = subprocess.run(
+            ["sinfo", "-h", "-o", "%T"], env=env, capture_output=True, text=True
+        )
+        state = result.stdout.strip()
+        if state == "idle":
+            return
+        time.sleep(1)
+    raise RuntimeError(f"the Slurm node did not become idle in {timeout} s (state {state!r})")
+
+
+@contextmanager
+def linked_system_config(directory: Path):
+    links = [SYSTEM_CONFIG / name for name in ("slurm.conf", "gres.conf")]
+    for link in links:
+        if link.exists() or link.is_symlink():
+            raise RuntimeError(f"{link} exists; this test starts its own cluster and keeps it")
+    SYSTEM_CONFIG.mkdir(parents=True, exist_ok=True)
+    try:
+        for link in links:
+            link.symlink_to(directory / link.name)
+        yield
+    finally:
+        for link in links:
+            if link.is_symlink():
+                link.unlink()
+
+
+@contextmanager
+def cluster(directory: Path):
+    """Start munged, slurmctld and slurmd; yield the environment that points at them."""
+    ensure_installed()
+    conf = write_config(directory)
+    env = {**os.environ, "SLURM_CONF": str(conf)}
+    Path("/run/munge").mkdir(parents=True, exist_ok=True)
+    with linked_system_config(directory), _daemons(env, directory):
+        _wait_for_idle(env)
+        yield env
+
+
+@contextmanager
+def _daemons(env: dict, directory: Path):
+    """munged, slurmctld and slurmd in the foreground; stopped by their process ids."""
+    daemons = []
+    try:
+        with open(directory / "daemons.log", "w") as log:
+            for command in (
+                ["/usr/sbin/munged", "--foreground", "--force"],
+                ["/usr/sbin/slurmctld", "-D", "-i"],
+                ["/usr/sbin/slurmd", "-D"],
+            ):
+                daemons.append(subprocess.Popen(command, env=env, stdout=log, stderr=log))
+                time.sleep(1)
+        yield
+    finally:
+        for process in reversed(daemons):
+            process.terminate()
+        for process in reversed(daemons):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,14 @@
+"""Table II: the analogy between function denoising and image restoration, as run here."""
+
+import sys
+
+import _package  # noqa: F401  (puts src/ on sys.path)
+
+from slacking.models import build
+from slacking.tables import analogy_markdown
+
+sys.stderr = open(snakemake.log[0], "w")
+toy = snakemake.params.toy
+parameters = sum(p.numel() for p in build("toy1d", **toy["network"]).parameters())
+with open(snakemake.output[0], "w") as handle:
+    handle.write(analogy_markdown(toy, parameters))
