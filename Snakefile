@@ -21,9 +21,11 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/function_denoising.smk"
 
 
-# Cheap rules run on the submit host under a cluster executor instead of waiting in the queue.
+# Cheap rules run on the submit host under a cluster executor instead of waiting in the queue;
+# downloads too, since compute nodes often have no internet.
 localrules:
     all,
+    download,
     link_placed,
     baselines,
     patch_count_table,

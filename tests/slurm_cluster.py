@@ -11,6 +11,7 @@ ours while the cluster runs; an existing configuration there is never replaced.
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import socket
@@ -99,44 +100,66 @@ def _wait_for_idle(env: dict, timeout: float = 60.0) -> None:
 
 @contextmanager
 def linked_system_config(directory: Path):
-    links = [SYSTEM_CONFIG / name for name in ("slurm.conf", "gres.conf")]
+    links = {SYSTEM_CONFIG / name: directory / name for name in ("slurm.conf", "gres.conf")}
     for link in links:
         if link.exists() or link.is_symlink():
             raise RuntimeError(f"{link} exists; this test starts its own cluster and keeps it")
     SYSTEM_CONFIG.mkdir(parents=True, exist_ok=True)
     try:
-        for link in links:
-            link.symlink_to(directory / link.name)
+        for link, target in links.items():
+            link.symlink_to(target)
         yield
     finally:
-        for link in links:
-            if link.is_symlink():
+        for link, target in links.items():
+            if link.is_symlink() and link.readlink() == target:
                 link.unlink()
+
+
+def _cancel_all_jobs(env: dict, timeout: float = 60.0) -> None:
+    """Cancel what is left in the queue (a failed test's jobs) and wait until it is empty."""
+    subprocess.run(["scancel", "--user", getpass.getuser()], env=env, check=False)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        queue = subprocess.run(["squeue", "-h"], env=env, capture_output=True, text=True)
+        if queue.returncode == 0 and not queue.stdout.strip():
+            return
+        time.sleep(1)
 
 
 @contextmanager
 def cluster(directory: Path):
-    """Start munged, slurmctld and slurmd; yield the environment that points at them."""
+    """Start munged, slurmctld and slurmd; yield the environment that points at them.
+
+    On the way out every job still queued is cancelled before the daemons stop, so a failed
+    test leaves no training process behind.
+    """
     ensure_installed()
     conf = write_config(directory)
     env = {**os.environ, "SLURM_CONF": str(conf)}
-    Path("/run/munge").mkdir(parents=True, exist_ok=True)
     with linked_system_config(directory), _daemons(env, directory):
         _wait_for_idle(env)
-        yield env
+        try:
+            yield env
+        finally:
+            _cancel_all_jobs(env)
+
+
+def _munged_running() -> bool:
+    return subprocess.run(["pgrep", "-x", "munged"], capture_output=True).returncode == 0
 
 
 @contextmanager
 def _daemons(env: dict, directory: Path):
-    """munged, slurmctld and slurmd in the foreground; stopped by their process ids."""
+    """slurmctld and slurmd (and munged, unless one already runs) in the foreground; stopped by
+    their process ids. A munged that was already running is used, not replaced."""
+    commands = [["/usr/sbin/slurmctld", "-D", "-i"], ["/usr/sbin/slurmd", "-D"]]
+    if not _munged_running():
+        Path("/run/munge").mkdir(parents=True, exist_ok=True)
+        commands.insert(0, ["/usr/sbin/munged", "--foreground", "--force"])
     daemons = []
     try:
         with open(directory / "daemons.log", "w") as log:
-            for command in (
-                ["/usr/sbin/munged", "--foreground", "--force"],
-                ["/usr/sbin/slurmctld", "-D", "-i"],
-                ["/usr/sbin/slurmd", "-D"],
-            ):
+            for command in commands:
                 daemons.append(subprocess.Popen(command, env=env, stdout=log, stderr=log))
                 time.sleep(1)
         yield

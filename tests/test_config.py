@@ -60,6 +60,19 @@ def _mutations():
     def training_noise_not_tested(c):
         c["function_denoising"]["test_noises"] = [[0, 3], [5, 2], [10, 5]]
 
+    def panel_noise_out_of_range(c):
+        c["function_denoising"]["four_panel"][0] = [1, 7]
+
+    def segment_longer_than_curve(c):
+        c["function_denoising"]["segment_points"] = 4096
+
+    def paper_value_for_an_untested_noise(c):
+        c["function_denoising"]["paper_mse"][0]["noise"] = [5.5, 2]
+
+    def paper_value_twice(c):
+        paper = c["function_denoising"]["paper_mse"]
+        paper.append(dict(paper[0]))
+
     def unknown_target(c):
         c["targets"] = ["patch_count", "figure99"]
 
@@ -72,6 +85,13 @@ def _mutations():
             training_noise_not_tested,
             r"at function_denoising.test_noises: must include the training",
         ),
+        (panel_noise_out_of_range, r"four_panel: noise index 7 is not in test_noises"),
+        (segment_longer_than_curve, r"at function_denoising.segment_points: 4096 exceeds"),
+        (
+            paper_value_for_an_untested_noise,
+            r"at function_denoising.paper_mse.0.noise: unknown \[\[5.5, 2\]\]",
+        ),
+        (paper_value_twice, r"paper_mse.4: a second value for the same setting"),
         (unknown_target, r"at targets.1: 'figure99' is not one of"),
         (unknown_key, r"at patches: unknown key \['sise'\] \(allowed: counts, size\)"),
         (unknown_category, r"at categories: unknown \['cats'\] \(allowed: faces, lineart"),

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 import torch
 
-from conftest import ROOT
 from slacking.function_denoising import (
     CosineTask,
     Noise,
@@ -17,6 +16,7 @@ from slacking.function_denoising import (
     whole_curve,
 )
 from slacking.models import build
+from slacking.plotting.function_denoising import panel_specs
 from slacking.tables import function_denoising_table
 
 TASK = CosineTask()
@@ -109,7 +109,7 @@ def test_table_puts_the_paper_value_beside_ours(tmp_path):
     path = tmp_path / "O1.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     paper = [{"train_order": 1, "test_order": 1, "noise": [10, 5], "mse": 0.3544}]
-    table = function_denoising_table([path], paper)
+    table = function_denoising_table([path], paper, [[0, 1], [10, 5]])
     stated = table.dropna(subset=["paper_mse"])
     assert len(stated) == 1
     row = stated.iloc[0]
@@ -130,4 +130,20 @@ def test_workflow_rules_are_in_the_default_dag():
         "function_denoising_figure",
         "total",
     }
-    assert (ROOT / "workflow/rules/function_denoising.smk").exists()
+
+
+def test_panels_follow_the_papers_figures():
+    orders, noises, train = [1, 4, 8], 3, 0
+    four = [[1, 0], [1, 2], [8, 0], [8, 2]]  # O = 1, 8 under N(0, 1) and N(10, 5)
+    assert panel_specs("11", orders, noises, train, four) == (
+        [(1, 1, 0), (1, 1, 2), (1, 8, 0), (1, 8, 2)],
+        (2, 2),
+    )
+    assert panel_specs("12", orders, noises, train, four)[0] == [
+        (8, 1, 0), (8, 1, 2), (8, 8, 0), (8, 8, 2)
+    ]  # fmt: skip
+    specs13, shape13 = panel_specs("13", orders, noises, train, four)
+    assert shape13 == (3, 3) and specs13[0] == (1, 1, 0) and specs13[8] == (8, 8, 0)
+    assert specs13[1] == (1, 4, 0)  # row: training order, column: test order
+    specs14, shape14 = panel_specs("14", orders, noises, train, four)
+    assert shape14 == (3, 3) and specs14[2] == (1, 1, 2) and specs14[8] == (8, 8, 2)

@@ -39,7 +39,7 @@ def slurm_env(tmp_path_factory):
         yield env
 
 
-def write_config(tmp_path, **training):
+def tiny_config_file(tmp_path, **training):
     results = tmp_path / "results"
     config = {**TINY, "results_dir": str(results)}
     config["training"] = {**TINY["training"], **training}
@@ -49,10 +49,12 @@ def write_config(tmp_path, **training):
 
 
 def snakemake_slurm(config, env, *extra):
-    """The README's command, on the tiny config, with fast status checks and no account."""
+    """The README's command, on the tiny config, with fast status checks, no account and squeue
+    for status (this cluster has no accounting database)."""
     return [
         sys.executable, "-m", "snakemake", "--profile", "slurm", f"--configfile={config}",
-        "--slurm-init-seconds-before-status-checks", "2", "--slurm-no-account", *extra,
+        "--slurm-init-seconds-before-status-checks", "2", "--slurm-no-account",
+        "--slurm-status-command", "squeue", *extra,
     ]  # fmt: skip
 
 
@@ -67,7 +69,7 @@ def training_logs(results):
 
 
 def test_profile_runs_the_workflow_with_gpu_requests(tmp_path, slurm_env):
-    config, results = write_config(tmp_path)
+    config, results = tiny_config_file(tmp_path)
     run = subprocess.run(
         snakemake_slurm(config, slurm_env, f"{results}/figures/fig4.pdf"),
         cwd=ROOT, env=slurm_env, capture_output=True, text=True, timeout=900,
@@ -97,27 +99,31 @@ def _running_training_job(env) -> str | None:
 
 
 def test_a_cancelled_training_job_resumes_from_its_checkpoint(tmp_path, slurm_env):
-    config, results = write_config(tmp_path, iterations=6000, checkpoint_every=50)
+    config, results = tiny_config_file(tmp_path, iterations=6000, checkpoint_every=50)
     model_dir = results / "models/resnet/natural/medium/n8"
     target = model_dir / "model.pt"
-    process = subprocess.Popen(
-        snakemake_slurm(config, slurm_env, str(target)),
-        cwd=ROOT, env=slurm_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    output_path = tmp_path / "snakemake.out"
+    with open(output_path, "w") as output:
+        process = subprocess.Popen(
+            snakemake_slurm(config, slurm_env, str(target)),
+            cwd=ROOT, env=slurm_env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     try:
         deadline = time.monotonic() + 300
         checkpoints = model_dir / "checkpoints"
         while not (checkpoints.exists() and any(checkpoints.glob("iter_*.pt"))):
             assert time.monotonic() < deadline, "no checkpoint appeared"
-            assert process.poll() is None, process.stdout.read()
+            assert process.poll() is None, output_path.read_text()
             time.sleep(0.5)
         job_id = _running_training_job(slurm_env)
         assert job_id is not None
         subprocess.run(["scancel", job_id], env=slurm_env, check=True)
-        output, _ = process.communicate(timeout=900)
+        process.wait(timeout=900)
     finally:
-        if process.poll() is None:
-            process.kill()
+        if process.poll() is None:  # let Snakemake cancel its own jobs on the way out
+            process.terminate()
+            process.wait(timeout=60)
+    output = output_path.read_text()
     assert process.returncode == 0, output  # the profile's retry finished the job
     assert target.exists()
     assert "CANCELLED" in scontrol_job(job_id, slurm_env)

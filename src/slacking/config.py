@@ -93,6 +93,15 @@ def _check_function_denoising(toy: dict) -> None:
             f"config error at {key}.test_noises: must include the training noise "
             f"{toy['train_noise']} (the red-titled panels of Figs. 11-14)"
         )
+    stated = set()
+    for index, row in enumerate(toy["paper_mse"]):
+        where = f"{key}.paper_mse.{index}"
+        _require_known([row["train_order"], row["test_order"]], toy["orders"], where)
+        _require_known([row["noise"]], toy["test_noises"], f"{where}.noise")
+        setting = (row["train_order"], row["test_order"], tuple(row["noise"]))
+        if setting in stated:
+            raise ConfigError(f"config error at {where}: a second value for the same setting")
+        stated.add(setting)
     if toy["segment_points"] > toy["curve_points"]:
         raise ConfigError(
             f"config error at {key}.segment_points: {toy['segment_points']} exceeds "

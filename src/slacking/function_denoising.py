@@ -3,7 +3,8 @@
 The clean "background" is y = A cos(O pi x / 10) on x in [-10, 10]; the order O sets its
 complexity, as the image category does for deraining. Training samples are segments of
 consecutive sorted points (the analogue of patches); a test feeds the whole noisy curve to the
-network (the analogue of a full image). Everything here is deterministic given its seed.
+network (the analogue of a full image). Everything here is deterministic given its seed;
+training data and test curves draw from separate streams (``TRAIN_STREAM``, ``TEST_STREAM``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from tqdm import tqdm
 
 from .atomic import atomic_path
 from .models import build
+
+# First entries of the seed sequences: NumPy ignores trailing zeros in a seed list, so
+# [seed, order] and [seed, order, 0] would be one stream without a tag in front.
+TRAIN_STREAM, TEST_STREAM = 1, 2
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ def train_from_config(toy: dict, order: int, seed: int, log_path: Path | None = 
         toy["segments"],
         toy["segment_points"],
         toy["curve_points"],
-        seed=[seed, order],
+        seed=[TRAIN_STREAM, seed, order],
     )
     settings = ToyTraining(**toy["training"], seed=seed, network_kwargs=toy["network"])
     model = train_denoiser(inputs, clean, settings, log_path)
@@ -188,9 +193,8 @@ def evaluate_all_settings(model: torch.nn.Module, toy: dict, seed: int) -> tuple
     rows, curves = [], {}
     for order in toy["orders"]:
         for index, (mean, std) in enumerate(toy["test_noises"]):
-            curve = whole_curve(
-                task, order, Noise(mean, std), toy["curve_points"], [seed, order, index]
-            )
+            seeds = [TEST_STREAM, seed, order, index]
+            curve = whole_curve(task, order, Noise(mean, std), toy["curve_points"], seeds)
             predicted = denoise(model, curve["input"])
             rows.append(
                 {

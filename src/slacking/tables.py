@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .function_denoising import Noise
+
 
 def patch_count_table(runs: list[dict], metric_files: list, baseline_files: list) -> pd.DataFrame:
     """Rows: kind ("model", "identity", "perfect"), network, category, rain_range, n, image,
@@ -97,25 +99,22 @@ def summary_markdown(table: pd.DataFrame) -> str:
     return "\n".join(sections)
 
 
-def function_denoising_table(mse_files: list, paper_mse: list[dict]) -> pd.DataFrame:
+def function_denoising_table(
+    mse_files: list, paper_mse: list[dict], test_noises: list
+) -> pd.DataFrame:
     """Every network's test MSE per (test order, test noise), with the paper's value where it
-    states one and the ratio ours / paper's."""
+    states one and the ratio ours / paper's. Paper values are matched on integer keys (orders
+    and the index of their noise in ``test_noises``; the config check guarantees it is there)."""
     table = pd.concat([pd.read_csv(path) for path in mse_files], ignore_index=True)
+    keys = ["train_order", "test_order", "noise_index"]
     paper = pd.DataFrame(
         [
-            {
-                "train_order": row["train_order"],
-                "test_order": row["test_order"],
-                "noise_mean": row["noise"][0],
-                "noise_std": row["noise"][1],
-                "paper_mse": row["mse"],
-            }
+            (row["train_order"], row["test_order"], test_noises.index(row["noise"]), row["mse"])
             for row in paper_mse
         ],
-        columns=["train_order", "test_order", "noise_mean", "noise_std", "paper_mse"],
+        columns=[*keys, "paper_mse"],
     )
-    keys = ["train_order", "test_order", "noise_mean", "noise_std"]
-    table = table.merge(paper.astype({k: table[k].dtype for k in keys}), on=keys, how="left")
+    table = table.merge(paper, on=keys, how="left", validate="one_to_one")
     table["ratio_to_paper"] = table["mse"] / table["paper_mse"]
     return table.sort_values(["train_order", "noise_index", "test_order"], ignore_index=True)
 
@@ -125,12 +124,11 @@ def function_denoising_markdown(table: pd.DataFrame) -> str:
     settings the paper reports, ours beside theirs."""
     sections = []
     for (mean, std), group in table.groupby(["noise_mean", "noise_std"], sort=False):
+        label = Noise(mean, std).label
         grid = group.pivot_table(index="train_order", columns="test_order", values="mse")
         grid.columns = [f"test O={c}" for c in grid.columns]
         grid.index = [f"train O={i}" for i in grid.index]
-        sections.append(
-            f"## Test MSE under N({mean:g}, {std:g})\n\n{grid.to_markdown(floatfmt='.4g')}\n"
-        )
+        sections.append(f"## Test MSE under {label}\n\n{grid.to_markdown(floatfmt='.4g')}\n")
     stated = table.dropna(subset=["paper_mse"])
     columns = ["train_order", "test_order", "noise_mean", "noise_std", "mse", "paper_mse"]
     sections.append(
@@ -145,7 +143,6 @@ def analogy_markdown(toy: dict, parameters: int) -> str:
     """The journal's Table II (function denoising vs image restoration), with a third column
     giving this run's instance of each row."""
     orders = ", ".join(str(o) for o in toy["orders"])
-    mean, std = toy["train_noise"]
     rows = [
         (
             "Background content",
@@ -157,8 +154,8 @@ def analogy_markdown(toy: dict, parameters: int) -> str:
             "Degradation type",
             "Gaussian noise n ~ N(mu, sigma)",
             "Additive degradation R",
-            f"training N({mean:g}, {std:g}); tests "
-            + ", ".join(f"N({m:g}, {s:g})" for m, s in toy["test_noises"]),
+            f"training {Noise(*toy['train_noise']).label}; tests "
+            + ", ".join(Noise(*noise).label for noise in toy["test_noises"]),
         ),
         (
             "Training sample",

@@ -63,6 +63,7 @@ rule function_denoising_table:
         runtime=5,
     params:
         paper_mse=TOY["paper_mse"],
+        test_noises=TOY["test_noises"],
     script:
         "../scripts/function_denoising_table.py"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import torch
 
 from slacking.atomic import save_npz
-from slacking.function_denoising import load_denoiser, evaluate_all_settings
+from slacking.function_denoising import evaluate_all_settings, load_denoiser
 
 sys.stderr = open(snakemake.log[0], "w")
 torch.set_num_threads(snakemake.threads)

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..function_denoising import Noise
 from .style import COLUMN_WIDTH_IN, apply_style
 
 TRAINING_SETTING_COLOR = "tab:red"
@@ -57,17 +58,18 @@ def plot_panels(
     mse = table.set_index(["train_order", "test_order", "noise_index"])["mse"]
     for ax in axes.flat[len(specs) :]:
         ax.set_visible(False)
-    for ax, (train, order, noise) in zip(axes.flat[: len(specs)], specs, strict=True):
+    for index, (ax, (train, order, noise)) in enumerate(
+        zip(axes.flat[: len(specs)], specs, strict=True)
+    ):
         key = f"O{order}_N{noise}"
         arrays = curves[train]
         ax.scatter(arrays[f"{key}_x"], arrays[f"{key}_noisy"], s=1, color="0.7", lw=0)
         ax.plot(arrays[f"{key}_x"], arrays[f"{key}_clean"], color="black", lw=0.8)
         ax.plot(arrays[f"{key}_x"], arrays[f"{key}_predicted"], color="tab:blue", lw=0.8)
-        mean, std = noises[noise]
         is_training = order == train and noise == train_noise
         ax.set_title(
-            f"train O={train} | test O={order}, N({mean:g}, {std:g})\n"
-            f"MSE {mse[(train, order, noise)]:.4g}",
+            f"({chr(ord('a') + index)}) train O={train} | test O={order}, "
+            f"{Noise(*noises[noise]).label}\nMSE {mse[(train, order, noise)]:.4g}",
             color=TRAINING_SETTING_COLOR if is_training else "black",
             fontsize=7,
         )
