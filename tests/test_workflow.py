@@ -60,6 +60,15 @@ def test_paper_dag_lists_every_job():
     assert counts["link_placed"] == 2  # Manga109 and Rain100L are placed by hand
     # Figs. 4/10: 4 categories x 9 counts x 3 networks, medium rain (250k iterations each).
     assert counts["train_patch_count"] == counts["evaluate"] == 4 * 9 * 3
+    assert counts["function_denoising_train"] == 3  # cosine orders 1, 4, 8
+    assert counts["function_denoising_figure"] == 4  # Figs. 11-14
+
+
+def test_cpu_trend_preset_builds_only_its_family():
+    counts = job_counts("--configfile=config/cpu-trend.yaml")
+    assert counts["train_patch_count"] == 2 * 4  # natural, urban x 8, 32, 128, 512
+    assert counts["patch_count_figure"] == 2
+    assert "function_denoising_train" not in counts and "sharpness_sets" not in counts
 
 
 def test_lint_and_format_are_clean():

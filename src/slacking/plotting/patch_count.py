@@ -31,7 +31,7 @@ def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
     fig, axes = plt.subplots(
         1,
         len(networks),
-        figsize=(COLUMN_WIDTH_IN * max(len(networks), 1) * 0.62, 2.4),
+        figsize=(COLUMN_WIDTH_IN * max(len(networks) * 0.62, 1.3), 2.4),
         sharey=True,
         squeeze=False,
     )
