@@ -15,9 +15,9 @@ from slacking.function_denoising import (
     training_segments,
     whole_curve,
 )
+from slacking.function_denoising_tables import function_denoising_table
 from slacking.models import build
 from slacking.plotting.function_denoising import panel_specs
-from slacking.tables import function_denoising_table
 
 TASK = CosineTask()
 

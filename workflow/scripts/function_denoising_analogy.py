@@ -4,8 +4,8 @@ import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
 
+from slacking.function_denoising_tables import analogy_markdown
 from slacking.models import build
-from slacking.tables import analogy_markdown
 
 sys.stderr = open(snakemake.log[0], "w")
 toy = snakemake.params.toy

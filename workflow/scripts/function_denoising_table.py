@@ -4,7 +4,7 @@ import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
 
-from slacking.tables import function_denoising_markdown, function_denoising_table
+from slacking.function_denoising_tables import function_denoising_markdown, function_denoising_table
 
 sys.stderr = open(snakemake.log[0], "w")
 table = function_denoising_table(
