@@ -35,11 +35,11 @@ def training_seconds(results: Path) -> dict[str, float]:
     return {name: round(seconds, 1) for name, seconds in sorted(totals.items())}
 
 
-def main() -> None:
+def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "results/benchmarks/default_preset.json")
     parser.add_argument("--cores", type=int, default=2)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     work = ROOT / "results/benchmarks/default_preset_run"
     shutil.rmtree(work, ignore_errors=True)
@@ -74,6 +74,7 @@ def main() -> None:
         f"default preset: {wall / 60:.1f} min for {jobs} jobs "
         f"({report['ratio_to_target']:.2f} of the 15-minute target)"
     )
+    return report
 
 
 if __name__ == "__main__":

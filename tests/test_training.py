@@ -130,6 +130,7 @@ def test_nan_loss_names_iteration_and_last_checkpoint(tmp_path, patches):
     message = str(error.value)
     assert "at iteration 13" in message
     assert "iter_00000010.pt" in message
+    assert not (tmp_path / "checkpoints/iter_00000020.pt").exists()  # nothing saved after NaN
 
 
 def test_snapshots_keep_weights_at_intermediate_iterations(tmp_path, patches):

@@ -64,6 +64,14 @@ def test_paper_dag_lists_every_job():
     assert counts["function_denoising_figure"] == 4  # Figs. 11-14
 
 
+def test_stacked_counts_train_one_job_per_network_category_and_rain(tmp_path):
+    overlay = tmp_path / "stacked.yaml"
+    overlay.write_text("training: {stack_counts: true}\n")
+    counts = job_counts("results/figures/fig4.pdf", f"--configfile={overlay}")
+    assert counts["train_patch_count"] == 3 * 4  # networks x categories
+    assert counts["evaluate"] == 3 * 4 * 3  # still one evaluation per model
+
+
 def test_cpu_trend_preset_builds_only_its_family():
     counts = job_counts("--configfile=config/cpu-trend.yaml")
     assert counts["train_patch_count"] == 2 * 4  # natural, urban x 8, 32, 128, 512

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 import os
 import signal
 import sys
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +28,11 @@ from tqdm import tqdm
 from .atomic import atomic_path
 from .models import build
 from .rain import RainRange, add_training_rain
+from .transfer import to_device
 
 CHECKPOINT_GLOB = "iter_*.pt"
 LOG_FIELDS = ["iteration", "loss", "lr", "seconds"]
+LOG_EVERY = 20  # iterations between reads of the losses from the device
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,12 @@ def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
 def settings_from_config(
     network: str, network_kwargs: dict, training: dict, rain: RainRange, seed: int
 ) -> TrainSettings:
-    """TrainSettings from the config's ``training`` block (its ``resources`` are the rule's)."""
-    options = {key: value for key, value in training.items() if key != "resources"}
+    """TrainSettings from the config's ``training`` block.
+
+    ``resources`` are the rule's and ``stack_counts`` only groups runs into jobs, so neither
+    is part of a run's settings (nor of the fingerprint that decides what resumes).
+    """
+    options = {k: v for k, v in training.items() if k not in ("resources", "stack_counts")}
     options["betas"] = tuple(options["betas"])
     return TrainSettings(network, dict(network_kwargs), rain, seed=seed, **options)
 
@@ -248,15 +257,20 @@ class Trainer:
         size = self.settings.batch_size
         index = torch.randint(n, (size,), generator=self.batch_generator)
         flips = torch.rand(size, 2, generator=self.batch_generator) < 0.5
-        clean = self.patches[index.to(self.device)].float().div_(255.0)
-        flips = flips.to(self.device).view(size, 2, 1, 1, 1)
+        clean = self.patches[to_device(index, self.device)].float().div_(255.0)
+        flips = to_device(flips, self.device).view(size, 2, 1, 1, 1)
         clean = torch.where(flips[:, 0], clean.flip(-1), clean)
         clean = torch.where(flips[:, 1], clean.flip(-2), clean)
         return clean.contiguous(memory_format=self.memory_format)
 
-    def step(self) -> float:
+    def rainy_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(rainy, clean): a fresh batch with fresh training rain."""
         clean = self.batch()
         rainy, _ = add_training_rain(clean, self.settings.rain, self.rain_generator)
+        return rainy, clean
+
+    def step(self) -> torch.Tensor:
+        rainy, clean = self.rainy_batch()
         autocast = torch.autocast(
             self.device.type, dtype=torch.bfloat16, enabled=self.settings.bf16
         )
@@ -267,49 +281,116 @@ class Trainer:
         loss.backward()
         self.optimizer.step()
         self.scheduler.step()
-        return loss.item()
+        return loss.detach().reshape(1)
 
     def run(self) -> Path:
         """Train to ``iterations``; write model.pt and return its path."""
         _say(f"device {self.device}; {scheduler_environment()}")
         self.resume()
-        s = self.settings
-        self.model.train()
-        progress = tqdm(
-            total=s.iterations, initial=self.iteration, desc=str(self.out_dir), mininterval=2.0
-        )
-        start = time.perf_counter()
-        with progress, _SignalFlag() as flag, self.log_path.open("a", newline="") as handle:
-            log = csv.DictWriter(handle, LOG_FIELDS)
-            while self.iteration < s.iterations:
-                lr = self.scheduler.get_last_lr()[0]
-                loss = self.step()
-                self.iteration += 1
-                if not np.isfinite(loss):
-                    raise FloatingPointError(
-                        f"loss is {loss} at iteration {self.iteration}; "
-                        f"last good checkpoint: {self.last_checkpoint or 'none yet'}"
-                    )
-                seconds = time.perf_counter() - start
-                log.writerow(
-                    {"iteration": self.iteration, "loss": loss, "lr": lr, "seconds": seconds}
+        return train_together([self], self.step, self.scheduler, str(self.out_dir))[0]
+
+
+def train_together(
+    trainers: list[Trainer],
+    step: Callable[[], torch.Tensor],
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    name: str,
+    sync: Callable[[], None] = lambda: None,
+) -> list[Path]:
+    """The loop of one run or of a stack of runs trained as one (``slacking.stacked``).
+
+    ``step`` advances every run by one iteration and returns their losses as a tensor;
+    ``scheduler`` is the one whose learning rate is logged; ``sync`` brings each trainer's
+    model and optimiser up to date before they are saved. All runs share one iteration count,
+    so they checkpoint, stop on a signal and finish together.
+    """
+    s = trainers[0].settings
+    for trainer in trainers:
+        trainer.model.train()
+    progress = tqdm(total=s.iterations, initial=trainers[0].iteration, desc=name, mininterval=2.0)
+    start = time.perf_counter()
+    with progress, _SignalFlag() as flag, _Logs(trainers, progress) as logs:
+        while trainers[0].iteration < s.iterations:
+            lr = scheduler.get_last_lr()[0]
+            losses = step()
+            for trainer in trainers:
+                trainer.iteration += 1
+            logs.add(losses, lr, time.perf_counter() - start)
+            iteration = trainers[0].iteration
+            snapshot = s.snapshot_every and iteration % s.snapshot_every == 0
+            done = iteration == s.iterations
+            checkpoint = flag.received or done or iteration % s.checkpoint_every == 0
+            if snapshot or checkpoint:
+                logs.flush()  # raises on a non-finite loss, before anything is saved
+                sync()
+            for trainer in trainers:
+                if snapshot:
+                    trainer.save_snapshot()
+                if checkpoint:
+                    trainer.save_checkpoint()
+            if flag.received and not done:
+                raise Interrupted(
+                    f"{flag.received} at iteration {iteration}; "
+                    f"checkpoint {trainers[0].last_checkpoint} written, rerun to resume"
                 )
-                progress.update()
-                progress.set_postfix(loss=f"{loss:.4f}", refresh=False)
-                if s.snapshot_every and self.iteration % s.snapshot_every == 0:
-                    self.save_snapshot()
-                done = self.iteration == s.iterations
-                if flag.received or done or self.iteration % s.checkpoint_every == 0:
-                    handle.flush()
-                    self.save_checkpoint()
-                if flag.received and not done:
-                    raise Interrupted(
-                        f"{flag.received} at iteration {self.iteration}; "
-                        f"checkpoint {self.last_checkpoint} written, rerun to resume"
+    sync()
+    paths = []
+    for trainer in trainers:
+        path = trainer.out_dir / "model.pt"
+        atomic_save(trainer.export(), path)
+        paths.append(path)
+    return paths
+
+
+class _Logs:
+    """The runs' train.csv rows, read back from the device every ``LOG_EVERY`` iterations.
+
+    Reading a loss from a GPU waits for its step to finish; reading a block of them at once
+    lets the host queue the next steps meanwhile instead of idling the GPU at every step.
+    """
+
+    def __init__(self, trainers: list[Trainer], progress: tqdm):
+        self.trainers = trainers
+        self.progress = progress
+        self.pending: list[tuple[torch.Tensor, float, float]] = []  # (losses, lr, seconds)
+
+    def __enter__(self):
+        self.files = ExitStack()
+        handles = [
+            self.files.enter_context(t.log_path.open("a", newline="")) for t in self.trainers
+        ]
+        self.handles = handles
+        self.writers = [csv.DictWriter(handle, LOG_FIELDS) for handle in handles]
+        return self
+
+    def __exit__(self, *exc):
+        self.files.close()
+
+    def add(self, losses: torch.Tensor, lr: float, seconds: float) -> None:
+        self.pending.append((losses.detach(), lr, seconds))
+        if len(self.pending) >= LOG_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        values = torch.stack([losses for losses, _, _ in self.pending]).tolist()
+        first = self.trainers[0].iteration - len(self.pending) + 1
+        for offset, (row, (_, lr, seconds)) in enumerate(zip(values, self.pending, strict=True)):
+            for trainer, writer, loss in zip(self.trainers, self.writers, row, strict=True):
+                if not math.isfinite(loss):
+                    raise FloatingPointError(
+                        f"loss is {loss} at iteration {first + offset} of {trainer.out_dir}; "
+                        f"last good checkpoint: {trainer.last_checkpoint or 'none yet'}"
                     )
-        model_path = self.out_dir / "model.pt"
-        atomic_save(self.export(), model_path)
-        return model_path
+                writer.writerow(
+                    {"iteration": first + offset, "loss": loss, "lr": lr, "seconds": seconds}
+                )
+        for handle in self.handles:
+            handle.flush()
+        self.progress.update(len(values))
+        self.progress.set_postfix(loss=f"{np.mean(values[-1]):.4f}", refresh=False)
+        self.pending.clear()
 
 
 def load_model(path: Path, device: str | torch.device = "cpu") -> torch.nn.Module:

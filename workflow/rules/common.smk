@@ -20,6 +20,17 @@ def by_attempt(value):
     return lambda wildcards, attempt: value * attempt
 
 
+STACK_COUNTS = config["training"]["stack_counts"]
+TRAIN_LOG = "stacked" if STACK_COUNTS else "n{n}"
+
+
+def per_job(pattern):
+    """A training job's files: one patch count's, or every count's when they train stacked."""
+    if STACK_COUNTS:
+        return expand(pattern, n=config["patches"]["counts"], allow_missing=True)
+    return pattern
+
+
 def alternatives(names):
     """A wildcard regex matching exactly these names (or nothing when there are none)."""
     return "|".join(names) if names else "(?!)"

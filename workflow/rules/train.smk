@@ -1,14 +1,15 @@
 # Training runs, one rule per experiment family. Resources come from config, so the same rule
-# runs on a laptop and through the Slurm executor (gpu=1 there).
+# runs on a laptop and through the Slurm executor (gpu=1 there). With training.stack_counts a
+# job trains every patch count of one network, category and rain as one stacked model.
 
 
 rule train_patch_count:
     input:
-        f"{R}/data/patches/{{category}}/n{{n}}.npy",
+        per_job(f"{R}/data/patches/{{category}}/n{{n}}.npy"),
     output:
-        f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
+        per_job(f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt"),
     log:
-        f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
+        f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/{TRAIN_LOG}.log",
     conda:
         ENV
     threads: config["training"]["resources"]["threads"]

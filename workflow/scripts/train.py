@@ -1,4 +1,7 @@
-"""Train one derainer on one patch subset; resumes from its newest checkpoint."""
+"""Train derainers on patch subsets, one run or a stack (config training.stack_counts).
+
+Each run resumes from its newest checkpoint.
+"""
 
 import sys
 from pathlib import Path
@@ -7,6 +10,7 @@ import _package  # noqa: F401  (puts src/ on sys.path)
 import numpy as np
 import torch
 
+from slacking.stacked import StackedTrainer
 from slacking.training import Trainer, rain_range_from_config, settings_from_config
 
 sys.stderr = open(snakemake.log[0], "w")
@@ -19,5 +23,11 @@ settings = settings_from_config(
     rain_range_from_config(snakemake.params.rain, wc.rain_range),
     snakemake.params.seed,
 )
-out_dir = Path(snakemake.output[0]).parent
-Trainer(np.load(snakemake.input[0]), settings, out_dir).run()
+trainers = [
+    Trainer(np.load(patches), settings, Path(model).parent)
+    for patches, model in zip(snakemake.input, snakemake.output, strict=True)
+]
+if len(trainers) == 1:
+    trainers[0].run()
+else:
+    StackedTrainer(trainers).run()

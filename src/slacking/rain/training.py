@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..transfer import to_device
 from .params import assign, from_mapping, streak_fields
 
 
@@ -168,11 +169,11 @@ def sample_rain_layers(
     offsets = (image * padded[0] + row) * padded[1] + column
     corners = (per_streak[0] * height).astype(np.int64) * padded[1]
     corners += (per_streak[1] * width).astype(np.int64)
-    image = torch.from_numpy(image).to(device)
-    index = torch.from_numpy(corners).to(device).index_select(0, image)
-    index += torch.from_numpy(offsets).to(device).unsqueeze(1)
-    source = torch.from_numpy(brightness).to(device).index_select(0, image)
-    source *= torch.from_numpy(values).to(device).unsqueeze(1)
+    image = to_device(torch.from_numpy(image), device)
+    index = to_device(torch.from_numpy(corners), device).index_select(0, image)
+    index += to_device(torch.from_numpy(offsets), device).unsqueeze(1)
+    source = to_device(torch.from_numpy(brightness), device).index_select(0, image)
+    source *= to_device(torch.from_numpy(values), device).unsqueeze(1)
     canvas = torch.zeros(n, *padded, device=device)
     canvas.view(-1).scatter_add_(0, index.view(-1), source.view(-1))
     layers = _fold(_fold(canvas, height, 1), width, 2)

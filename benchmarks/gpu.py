@@ -1,0 +1,183 @@
+"""GPU training throughput at paper scale, and many small models per GPU by stacking.
+
+Part 1, per network of the papers (``build(name)``, 128x128 patches, batch 16): training
+images per second of our full step (``Trainer.step``: batch and rain rendered on the GPU from
+uint8 patches kept there, so there is no host-to-device copy to pin) for fp32, bf16 autocast,
+channels_last, both, and ``torch.compile`` of the model; ratios against fp32 of the same run.
+
+Part 2, the ResNet grid: ``StackedTrainer`` with M runs against one run at a time (M = 1 in
+the same process): aggregate model-iterations per second. Target: at least 3x.
+
+    python benchmarks/gpu.py                       # on a CUDA machine
+    python benchmarks/gpu.py --device cpu --small  # the default preset's sizes on a CPU
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from slacking.stacked import StackedTrainer
+from slacking.training import Trainer, TrainSettings, rain_range_from_config
+from train_step import load_config
+
+TARGET_STACK_RATIO = 3.0
+VARIANTS = {
+    "fp32": {},
+    "bf16": {"bf16": True},
+    "channels_last": {"channels_last": True},
+    "bf16+channels_last": {"bf16": True, "channels_last": True},
+}
+
+
+def synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def seconds_per_step(step, device, iterations: int, warmup: int) -> float:
+    for _ in range(warmup):
+        step()
+    synchronize(device)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(iterations):
+            step()
+        synchronize(device)
+        times.append((time.perf_counter() - start) / iterations)
+    return statistics.median(times)
+
+
+def peak_memory_mb(device) -> float | None:
+    if device.type != "cuda":
+        return None
+    return round(torch.cuda.max_memory_allocated(device) / 2**20, 1)
+
+
+def reset_memory(device) -> None:
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def make_trainers(settings: TrainSettings, count: int, size: int, work: Path) -> list[Trainer]:
+    """``count`` runs on subsets of 8, 16, ..., 256 patches, as the patch-count grid has."""
+    rng = np.random.default_rng(0)
+    patches = rng.integers(0, 256, (256, size, size, 3), dtype=np.uint8)
+    return [Trainer(patches[: 8 << i % 6], settings, work / f"run{i}") for i in range(count)]
+
+
+def network_throughput(settings, size, args, work) -> dict:
+    rows = {}
+    variants = dict(VARIANTS)
+    if args.compile:
+        variants["bf16+compile"] = {"bf16": True, "compile": True}
+    for name, options in variants.items():
+        options = dict(options)
+        compile_model = options.pop("compile", False)
+        reset_memory(torch.device(settings.device))
+        trainer = make_trainers(dataclasses.replace(settings, **options), 1, size, work / name)[0]
+        if compile_model:
+            trainer.model = torch.compile(trainer.model)
+        seconds = seconds_per_step(trainer.step, trainer.device, args.iterations, args.warmup)
+        rows[name] = {
+            "images_per_second": round(settings.batch_size / seconds, 1),
+            "ms_per_step": round(1e3 * seconds, 2),
+            "peak_memory_mb": peak_memory_mb(trainer.device),
+        }
+    for row in rows.values():
+        row["speedup_vs_fp32"] = round(
+            row["images_per_second"] / rows["fp32"]["images_per_second"], 2
+        )
+    return rows
+
+
+def stacked_throughput(settings, size, args, work) -> dict:
+    rows = {}
+    for count in args.stack:
+        reset_memory(torch.device(settings.device))
+        trainers = make_trainers(settings, count, size, work / f"stack{count}")
+        if count == 1:
+            step = trainers[0].step
+        else:
+            stacked = StackedTrainer(trainers)
+            stacked._stack()  # noqa: SLF001  (the benchmark times steps, not whole runs)
+            step = stacked.step
+        seconds = seconds_per_step(step, trainers[0].device, args.iterations, args.warmup)
+        rows[str(count)] = {
+            "model_iterations_per_second": round(count / seconds, 2),
+            "ms_per_step": round(1e3 * seconds, 2),
+            "peak_memory_mb": peak_memory_mb(trainers[0].device),
+        }
+    single = rows["1"]["model_iterations_per_second"]
+    for row in rows.values():
+        row["ratio_vs_one_at_a_time"] = round(row["model_iterations_per_second"] / single, 2)
+    return rows
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="results/benchmarks/gpu.json")
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--networks", nargs="*", default=["resnet", "unet", "swinir"])
+    parser.add_argument("--stack", nargs="*", type=int, default=[1, 3, 9, 18, 36])
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--compile", action="store_true", help="also time torch.compile")
+    parser.add_argument(
+        "--small", action="store_true", help="the default preset's networks, patches and batch"
+    )
+    args = parser.parse_args(argv)
+    if args.device.startswith("cuda") and not torch.cuda.is_available():
+        raise SystemExit("no CUDA device here; see benchmarks/README.md (or --device cpu --small)")
+    if 1 not in args.stack:
+        args.stack = [1, *args.stack]
+
+    config = load_config([])
+    rain = rain_range_from_config(config["rain"], config["experiments"]["patch_count"]["rain"])
+    small = (config["patches"]["size"], config["training"]["batch_size"])
+    size, batch = small if args.small else (128, 16)
+    result = {
+        "benchmark": "GPU training throughput (paper-scale networks) and stacked runs",
+        "device": torch.cuda.get_device_name(args.device) if args.device != "cpu" else "cpu",
+        "size": size,
+        "batch": batch,
+        "small": args.small,
+        "networks": {},
+        "torch": torch.__version__,
+    }
+    with tempfile.TemporaryDirectory() as work:
+        for network in args.networks:
+            kwargs = config["networks"][network] if args.small else {}
+            settings = TrainSettings(
+                network, kwargs, rain, iterations=10**6, batch_size=batch, device=args.device
+            )
+            result["networks"][network] = network_throughput(settings, size, args, Path(work))
+            print(f"{network}: {json.dumps(result['networks'][network])}")
+        kwargs = config["networks"]["resnet"] if args.small else {}
+        settings = TrainSettings(
+            "resnet", kwargs, rain, iterations=10**6, batch_size=batch, device=args.device
+        )
+        result["stacked_resnet"] = stacked_throughput(settings, size, args, Path(work))
+    best = max(row["ratio_vs_one_at_a_time"] for row in result["stacked_resnet"].values())
+    result["stacked_best_ratio"] = best
+    result["target_stack_ratio"] = TARGET_STACK_RATIO
+    result["target_met"] = best >= TARGET_STACK_RATIO
+    print(f"stacked resnet: {json.dumps(result['stacked_resnet'])}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Several training runs of one architecture trained as a single stacked model.
+
+The papers' grids are many small networks (ResNet: 9 patch counts x 4 categories) that each
+leave most of a GPU idle. ``StackedTrainer`` stacks their parameters along a new leading axis
+(``torch.func.stack_module_state``) and runs them as one ``vmap``-ed model: one kernel launch
+per layer for all of them. Each run keeps its own patches, batch and rain generators, log,
+checkpoints and ``model.pt``, and the sum of the runs' losses gives every run exactly its own
+gradient; Adam is element-wise, so one Adam over the stacked tensors equals one per run. A
+stacked run therefore equals the separate runs up to floating-point rounding, and its
+checkpoints are ordinary per-run checkpoints: either way of training resumes the other's.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import os
+from pathlib import Path
+
+import torch
+from torch.func import functional_call, stack_module_state, vmap
+
+from .training import Trainer, _say, scheduler_environment, train_together
+
+
+def _without_seed(trainer: Trainer):
+    return dataclasses.replace(trainer.settings, seed=0)
+
+
+class StackedTrainer:
+    """Trains ``trainers`` (same settings, any patches) together; ``run()`` as Trainer.run."""
+
+    def __init__(self, trainers: list[Trainer]):
+        if not trainers:
+            raise ValueError("nothing to train: no runs given")
+        if len({repr(_without_seed(t)) for t in trainers}) > 1:
+            raise ValueError("stacked runs must share network, sizes and training settings")
+        self.trainers = trainers
+        self.device = trainers[0].device
+
+    def run(self) -> list[Path]:
+        _say(f"device {self.device}; {scheduler_environment()}; {len(self.trainers)} runs stacked")
+        for trainer in self.trainers:
+            trainer.resume()
+        if len({t.iteration for t in self.trainers}) > 1:
+            _say("runs resumed at different iterations; training them one after another")
+            return [trainer.run() for trainer in self.trainers]
+        self._stack()
+        names = (
+            f"{len(self.trainers)} runs in {os.path.commonpath([t.out_dir for t in self.trainers])}"
+        )
+        return train_together(self.trainers, self.step, self.scheduler, names, sync=self._unstack)
+
+    # -- stacking ------------------------------------------------------------------------------
+    def _stack(self) -> None:
+        models = [t.model for t in self.trainers]
+        self.params, self.buffers = stack_module_state(models)
+        base = copy.deepcopy(models[0]).to("meta")
+
+        def forward(params, buffers, x):
+            return functional_call(base, (params, buffers), (x,))
+
+        self.forward = vmap(forward)
+        first = self.trainers[0]
+        s = first.settings
+        self.optimizer = torch.optim.Adam(self.params.values(), lr=s.lr, betas=s.betas)
+        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+            self.optimizer, T_max=s.iterations, eta_min=s.eta_min
+        )
+        states = [t.optimizer.state_dict() for t in self.trainers]
+        stacked_state = {
+            index: {
+                key: value.clone()
+                if key == "step"
+                else torch.stack([st["state"][index][key] for st in states])
+                for key, value in state.items()
+            }
+            for index, state in states[0]["state"].items()
+        }
+        self.optimizer.load_state_dict(
+            {"state": stacked_state, "param_groups": states[0]["param_groups"]}
+        )
+        self.scheduler.load_state_dict(first.scheduler.state_dict())
+
+    def _unstack(self) -> None:
+        """Write the stacked weights and optimiser state back into each run's own objects."""
+        stacked = self.optimizer.state_dict()
+        for m, trainer in enumerate(self.trainers):
+            stacked_tensors = {**self.params, **self.buffers}
+            trainer.model.load_state_dict(
+                {
+                    name: stacked_tensors[name][m].detach().clone()
+                    for name in trainer.model.state_dict()
+                }
+            )
+            state = {
+                index: {
+                    key: value.clone() if key == "step" else value[m].clone()
+                    for key, value in entry.items()
+                }
+                for index, entry in stacked["state"].items()
+            }
+            trainer.optimizer.load_state_dict(
+                {"state": state, "param_groups": stacked["param_groups"]}
+            )
+            trainer.scheduler.load_state_dict(self.scheduler.state_dict())
+
+    # -- training ------------------------------------------------------------------------------
+    def step(self) -> torch.Tensor:
+        batches = [t.rainy_batch() for t in self.trainers]
+        rainy = torch.stack([rainy for rainy, _ in batches])
+        clean = torch.stack([clean for _, clean in batches])
+        s = self.trainers[0].settings
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=s.bf16):
+            output = self.forward(self.params, self.buffers, rainy)
+        losses = (output.float() - clean).abs().flatten(1).mean(dim=1)
+        self.optimizer.zero_grad(set_to_none=True)
+        losses.sum().backward()
+        self.optimizer.step()
+        self.scheduler.step()
+        return losses.detach()
