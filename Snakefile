@@ -6,6 +6,9 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 # common.smk checks the config first, so a bad value fails with one line naming the key;
 # validate() then applies the same schema the Snakemake way.
 include: "workflow/rules/common.smk"
@@ -19,6 +22,7 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/function_denoising.smk"
+include: "workflow/rules/report.smk"
 
 
 # Cheap rules run on the submit host under a cluster executor instead of waiting in the queue;
@@ -33,6 +37,8 @@ localrules:
     function_denoising_table,
     function_denoising_analogy,
     function_denoising_figure,
+    claims,
+    table_page,
 
 
 rule all:

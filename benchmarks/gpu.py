@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import statistics
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -63,10 +65,15 @@ def peak_memory_mb(device) -> float | None:
     return round(torch.cuda.max_memory_allocated(device) / 2**20, 1)
 
 
-def reset_memory(device) -> None:
+def timed(build_step, device: torch.device, args) -> tuple[float, float | None]:
+    """(seconds per step, peak MB) of the step ``build_step()`` makes, alone on the device:
+    whatever an earlier measurement left is collected first, so peaks do not add up."""
+    gc.collect()
     if device.type == "cuda":
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats(device)
+    step = build_step()
+    return seconds_per_step(step, device, args.iterations, args.warmup), peak_memory_mb(device)
 
 
 def make_trainers(settings: TrainSettings, count: int, size: int, work: Path) -> list[Trainer]:
@@ -76,23 +83,37 @@ def make_trainers(settings: TrainSettings, count: int, size: int, work: Path) ->
     return [Trainer(patches[: 8 << i % 6], settings, work / f"run{i}") for i in range(count)]
 
 
+def variant_step(settings: TrainSettings, options: dict, size: int, work: Path):
+    """The training step of one run with ``options`` (TrainSettings fields, or compile)."""
+    compile_model = options.pop("compile", False)
+    trainer = make_trainers(dataclasses.replace(settings, **options), 1, size, work)[0]
+    if compile_model:
+        trainer.model = torch.compile(trainer.model)
+    return trainer.step
+
+
+def stacked_step(settings: TrainSettings, count: int, size: int, work: Path):
+    """The step of ``count`` runs trained as one stack (one run: its own step)."""
+    trainers = make_trainers(settings, count, size, work)
+    if count == 1:
+        return trainers[0].step
+    stacked = StackedTrainer(trainers)
+    stacked._stack(trainers)  # noqa: SLF001  (the benchmark times steps, not whole runs)
+    return stacked.step
+
+
 def network_throughput(settings, size, args, work) -> dict:
     rows = {}
     variants = dict(VARIANTS)
     if args.compile:
         variants["bf16+compile"] = {"bf16": True, "compile": True}
     for name, options in variants.items():
-        options = dict(options)
-        compile_model = options.pop("compile", False)
-        reset_memory(torch.device(settings.device))
-        trainer = make_trainers(dataclasses.replace(settings, **options), 1, size, work / name)[0]
-        if compile_model:
-            trainer.model = torch.compile(trainer.model)
-        seconds = seconds_per_step(trainer.step, trainer.device, args.iterations, args.warmup)
+        build_step = partial(variant_step, settings, dict(options), size, work / name)
+        seconds, peak = timed(build_step, torch.device(settings.device), args)
         rows[name] = {
             "images_per_second": round(settings.batch_size / seconds, 1),
             "ms_per_step": round(1e3 * seconds, 2),
-            "peak_memory_mb": peak_memory_mb(trainer.device),
+            "peak_memory_mb": peak,
         }
     for row in rows.values():
         row["speedup_vs_fp32"] = round(
@@ -104,19 +125,12 @@ def network_throughput(settings, size, args, work) -> dict:
 def stacked_throughput(settings, size, args, work) -> dict:
     rows = {}
     for count in args.stack:
-        reset_memory(torch.device(settings.device))
-        trainers = make_trainers(settings, count, size, work / f"stack{count}")
-        if count == 1:
-            step = trainers[0].step
-        else:
-            stacked = StackedTrainer(trainers)
-            stacked._stack()  # noqa: SLF001  (the benchmark times steps, not whole runs)
-            step = stacked.step
-        seconds = seconds_per_step(step, trainers[0].device, args.iterations, args.warmup)
+        build_step = partial(stacked_step, settings, count, size, work / f"stack{count}")
+        seconds, peak = timed(build_step, torch.device(settings.device), args)
         rows[str(count)] = {
             "model_iterations_per_second": round(count / seconds, 2),
             "ms_per_step": round(1e3 * seconds, 2),
-            "peak_memory_mb": peak_memory_mb(trainers[0].device),
+            "peak_memory_mb": peak,
         }
     single = rows["1"]["model_iterations_per_second"]
     for row in rows.values():

@@ -7,7 +7,7 @@ renders one batch once and loops forward, L1, zero_grad, backward, Adam. Short r
 alternate the two and the median of their pairwise ratios is the overhead, so a slow spell of
 the machine hits both. Data time is our batch and rain alone.
 
-    python benchmarks/train_step.py [--config config/config.yaml] [--rounds 30]
+    python benchmarks/train_step.py [--config config/config.yaml] [--rounds 15]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import yaml
 
 from slacking.models import build
 from slacking.training import (
+    LOG_EVERY,
     Trainer,
     rain_range_from_config,
     settings_from_config,
@@ -64,11 +65,16 @@ def plain_seconds_per_step(model, rainy, clean, optimizer, iterations: int) -> f
     return (time.perf_counter() - start) / iterations
 
 
-def ours_seconds_per_step(trainer: Trainer, iterations: int) -> float:
-    """``iterations`` more iterations of the trainer's own loop, timed by its own log."""
-    trainer.iteration = trainer.settings.iterations - iterations
+def ours_seconds_per_step(trainer: Trainer) -> float:
+    """Seconds per iteration of the trainer's own loop, timed by its own log.
+
+    The loop writes its log every LOG_EVERY iterations, after stamping the last row of the
+    block; so two blocks run and the second is timed, which holds the first one's writing.
+    """
+    trainer.iteration = trainer.settings.iterations - 2 * LOG_EVERY
     train_together([trainer], trainer.step, trainer.scheduler, "ours")
-    return float(pd.read_csv(trainer.log_path)["seconds"].iloc[-1]) / iterations
+    seconds = pd.read_csv(trainer.log_path)["seconds"].to_numpy()
+    return float(seconds[-1] - seconds[-1 - LOG_EVERY]) / LOG_EVERY
 
 
 def data_seconds_per_step(trainer: Trainer, iterations: int) -> float:
@@ -94,13 +100,13 @@ def measure_network(config: dict, network: str, args) -> dict:
         trainer = Trainer(patches, settings, Path(work))
         trainer.resume()  # starts the log
         rainy, clean = trainer.rainy_batch()
-        plain_seconds_per_step(model, rainy, clean, optimizer, args.warmup)
-        ours_seconds_per_step(trainer, args.warmup)
+        plain_seconds_per_step(model, rainy, clean, optimizer, LOG_EVERY)
+        ours_seconds_per_step(trainer)  # warm-up
         # Short alternating rounds, compared pairwise: a slow spell of the machine hits both.
         for _ in range(args.rounds):
-            plain.append(plain_seconds_per_step(model, rainy, clean, optimizer, args.iterations))
-            ours.append(ours_seconds_per_step(trainer, args.iterations))
-            data.append(data_seconds_per_step(trainer, args.iterations))
+            plain.append(plain_seconds_per_step(model, rainy, clean, optimizer, LOG_EVERY))
+            ours.append(ours_seconds_per_step(trainer))
+            data.append(data_seconds_per_step(trainer, LOG_EVERY))
     plain_ms, ours_ms, data_ms = (1e3 * statistics.median(x) for x in (plain, ours, data))
     overhead = statistics.median(o / p for o, p in zip(ours, plain, strict=True)) - 1
     return {
@@ -120,9 +126,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", default="results/benchmarks/train_step.json")
     parser.add_argument("--config", nargs="*", default=[], help="overlays on config/config.yaml")
     parser.add_argument("--networks", nargs="*", help="default: every network in the config")
-    parser.add_argument("--iterations", type=int, default=10, help="timed steps per round")
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
 
@@ -136,7 +140,7 @@ def main(argv=None) -> dict:
         "benchmark": "training step: Trainer.run vs a minimal plain-PyTorch loop (CPU)",
         "config_overlays": args.config,
         "threads": args.threads,
-        "iterations": args.iterations,
+        "steps_per_round": LOG_EVERY,
         "rounds": args.rounds,
         "networks": rows,
         "worst_overhead": worst_overhead,

@@ -20,19 +20,16 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from debian import ensure_packages
+
 PACKAGES = ("slurm-wlm", "munge")
 SYSTEM_CONFIG = Path("/etc/slurm")
 DAEMONS = ("munged", "slurmctld", "slurmd")
 
 
 def ensure_installed() -> None:
-    if all(shutil.which(name) or Path(f"/usr/sbin/{name}").exists() for name in DAEMONS):
-        return
-    if os.geteuid() != 0:
-        raise RuntimeError(f"Slurm is missing and installing {PACKAGES} needs root")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *PACKAGES], check=True, env=env)
+    present = all(shutil.which(n) or Path(f"/usr/sbin/{n}").exists() for n in DAEMONS)
+    ensure_packages(PACKAGES, present)
 
 
 def _memory_mb() -> int:

@@ -15,7 +15,7 @@ import train_step  # noqa: E402
 
 def test_training_step_benchmark_reports_overhead_and_data_share(tmp_path):
     out = tmp_path / "train_step.json"
-    args = ["--networks", "resnet", "--rounds", "2", "--iterations", "2", "--warmup", "1"]
+    args = ["--networks", "resnet", "--rounds", "1"]
     result = train_step.main([*args, "--out", str(out)])
     assert json.loads(out.read_text()) == result
     row = result["networks"]["resnet"]
@@ -36,18 +36,7 @@ def test_stacked_benchmark_runs_on_cpu(tmp_path):
 def test_summary_has_a_row_per_headline(tmp_path):
     results = {
         "train_step": train_step.main(
-            [
-                "--networks",
-                "resnet",
-                "--rounds",
-                "1",
-                "--iterations",
-                "1",
-                "--warmup",
-                "1",
-                "--out",
-                str(tmp_path / "t.json"),
-            ]
+            ["--networks", "resnet", "--rounds", "1", "--out", str(tmp_path / "t.json")]
         ),
         "dag": {
             "jobs": {"paper": 300, "default": 100},

@@ -78,3 +78,45 @@ def test_runs_with_other_settings_cannot_be_stacked(tmp_path, subsets):
     ]
     with pytest.raises(ValueError, match="must share"):
         StackedTrainer(runs)
+
+
+def test_stacked_checkpoints_resume_as_separate_runs(tmp_path, subsets):
+    torch.set_num_threads(1)
+    run = settings(iterations=12, checkpoint_every=5)
+    alone = [Trainer(p, run, tmp_path / f"alone{i}").run() for i, p in enumerate(subsets)]
+    dirs = [tmp_path / f"stacked{i}" for i in range(len(subsets))]
+    StackedTrainer([Trainer(p, run, d) for p, d in zip(subsets, dirs, strict=True)]).run()
+    for d, reference in zip(dirs, alone, strict=True):
+        # A stacked checkpoint holds one run, not views of the whole stack.
+        size = (d / "checkpoints/iter_00000010.pt").stat().st_size
+        assert size < 1.05 * (reference.parent / "checkpoints/iter_00000010.pt").stat().st_size
+        (d / "model.pt").unlink()
+        (d / "checkpoints/iter_00000012.pt").unlink()
+    resumed = [Trainer(p, run, d).run() for p, d in zip(subsets, dirs, strict=True)]
+    for path, reference in zip(resumed, alone, strict=True):
+        expected, got = _weights(reference), _weights(path)
+        for name in expected:
+            torch.testing.assert_close(got[name], expected[name], rtol=1e-5, atol=1e-6)
+
+
+def test_a_diverging_run_stops_alone(tmp_path, subsets):
+    torch.set_num_threads(1)
+    run = settings(iterations=20, checkpoint_every=5)
+    dirs = [tmp_path / f"run{i}" for i in range(len(subsets))]
+    trainers = [Trainer(p, run, d) for p, d in zip(subsets, dirs, strict=True)]
+    bad = trainers[1]
+    clean_batches = bad.rainy_batch
+
+    def poisoned():
+        rainy, clean = clean_batches()
+        return (rainy * float("nan") if bad.iteration >= 12 else rainy), clean
+
+    bad.rainy_batch = poisoned
+    with pytest.raises(FloatingPointError, match=f"at iteration 13 of {dirs[1]}"):
+        StackedTrainer(trainers).run()
+    assert (dirs[0] / "model.pt").exists() and (dirs[2] / "model.pt").exists()
+    assert not (dirs[1] / "model.pt").exists()
+    separate = Trainer(subsets[0], run, tmp_path / "separate").run()
+    expected, got = _weights(separate), _weights(dirs[0] / "model.pt")
+    for name in expected:
+        torch.testing.assert_close(got[name], expected[name], rtol=1e-5, atol=1e-6)

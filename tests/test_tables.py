@@ -7,9 +7,33 @@ from slacking.tables import rank_correlation, run_means, summary_markdown, trend
 
 def test_summary_averages_over_images_and_lists_baselines():
     rows = [
-        {"kind": "model", "network": "resnet", "category": "faces", "n": 8, "E_R": 10, "E_B": 4},
-        {"kind": "model", "network": "resnet", "category": "faces", "n": 8, "E_R": 20, "E_B": 6},
-        {"kind": "model", "network": "resnet", "category": "faces", "n": 64, "E_R": 3, "E_B": 2},
+        {
+            "kind": "model",
+            "network": "resnet",
+            "category": "faces",
+            "n": 8,
+            "E_R": 10,
+            "E_B": 4,
+            "PSNR": 20,
+        },
+        {
+            "kind": "model",
+            "network": "resnet",
+            "category": "faces",
+            "n": 8,
+            "E_R": 20,
+            "E_B": 6,
+            "PSNR": 18,
+        },
+        {
+            "kind": "model",
+            "network": "resnet",
+            "category": "faces",
+            "n": 64,
+            "E_R": 3,
+            "E_B": 2,
+            "PSNR": 25,
+        },
         {"kind": "identity", "category": "faces", "E_R": 0, "E_B": 1.5},
         {"kind": "perfect", "category": "faces", "E_R": 25, "E_B": 0},
     ]
@@ -22,6 +46,7 @@ def test_summary_averages_over_images_and_lists_baselines():
 def _family(er_by_n, eb_by_n, identity_eb):
     rows = [
         {"kind": "model", "network": "resnet", "category": "urban", "n": n, "E_R": er, "E_B": eb}
+        | {"PSNR": 40.0 - eb}
         for (n, er), eb in zip(er_by_n.items(), eb_by_n, strict=True)
     ]
     rows += [

@@ -77,6 +77,13 @@ def check_references(config: dict) -> None:
         for key, dataset in needed.items():
             _require_known([dataset], sources, key)
     _check_function_denoising(config["function_denoising"])
+    claims = config["claims"]
+    _require_known([claims["table3"]["category"]], categories, "claims.table3.category")
+    _require_known(
+        [claims["function_denoising_unseen_noise"]],
+        config["function_denoising"]["test_noises"],
+        "claims.function_denoising_unseen_noise",
+    )
 
 
 def _check_function_denoising(toy: dict) -> None:

@@ -6,7 +6,8 @@ leave most of a GPU idle. ``StackedTrainer`` stacks their parameters along a new
 per layer for all of them. Each run keeps its own patches, batch and rain generators, log,
 checkpoints and ``model.pt``, and the sum of the runs' losses gives every run exactly its own
 gradient; Adam is element-wise, so one Adam over the stacked tensors equals one per run. A
-stacked run therefore equals the separate runs up to floating-point rounding, and its
+stacked run therefore equals the separate runs up to floating-point rounding (in fp32; bf16
+autocast rounds the stacked and the separate convolutions differently), and its
 checkpoints are ordinary per-run checkpoints: either way of training resumes the other's.
 """
 
@@ -39,21 +40,49 @@ class StackedTrainer:
         self.device = trainers[0].device
 
     def run(self) -> list[Path]:
+        """Train every run to the end and return their model.pt paths, in order.
+
+        Runs resumed at different iterations: the largest group at one iteration trains
+        stacked, the others one by one. A non-finite loss in the stack stops only its run:
+        the others then finish one by one from their checkpoints, and the error is raised
+        at the end.
+        """
         _say(f"device {self.device}; {scheduler_environment()}; {len(self.trainers)} runs stacked")
         for trainer in self.trainers:
             trainer.resume()
-        if len({t.iteration for t in self.trainers}) > 1:
-            _say("runs resumed at different iterations; training them one after another")
-            return [trainer.run() for trainer in self.trainers]
-        self._stack()
-        names = (
-            f"{len(self.trainers)} runs in {os.path.commonpath([t.out_dir for t in self.trainers])}"
-        )
-        return train_together(self.trainers, self.step, self.scheduler, names, sync=self._unstack)
+        groups: dict[int, list[Trainer]] = {}
+        for trainer in self.trainers:
+            groups.setdefault(trainer.iteration, []).append(trainer)
+        stacked = max(groups.values(), key=len)
+        alone = [t for t in self.trainers if t not in stacked]
+        if alone:
+            _say(f"{len(alone)} runs resumed at other iterations; training them one by one")
+        errors: list[FloatingPointError] = []
+        for trainer in alone:
+            _run_alone(trainer, errors)
+        if len(stacked) > 1:
+            try:
+                self._train_stacked(stacked)
+            except FloatingPointError as error:
+                _say(f"{error}; training the stacked runs one by one from their checkpoints")
+                for trainer in stacked:
+                    trainer.reset()
+                    _run_alone(trainer, errors)
+        else:
+            _run_alone(stacked[0], errors)
+        if errors:
+            raise errors[0]
+        return [trainer.out_dir / "model.pt" for trainer in self.trainers]
+
+    def _train_stacked(self, trainers: list[Trainer]) -> None:
+        self._stack(trainers)
+        names = f"{len(trainers)} runs in {os.path.commonpath([t.out_dir for t in trainers])}"
+        train_together(trainers, self.step, self.scheduler, names, sync=self._unstack)
 
     # -- stacking ------------------------------------------------------------------------------
-    def _stack(self) -> None:
-        models = [t.model for t in self.trainers]
+    def _stack(self, trainers: list[Trainer]) -> None:
+        self.stacked = trainers
+        models = [t.model for t in trainers]
         self.params, self.buffers = stack_module_state(models)
         base = copy.deepcopy(models[0]).to("meta")
 
@@ -61,13 +90,13 @@ class StackedTrainer:
             return functional_call(base, (params, buffers), (x,))
 
         self.forward = vmap(forward)
-        first = self.trainers[0]
+        first = self.stacked[0]
         s = first.settings
         self.optimizer = torch.optim.Adam(self.params.values(), lr=s.lr, betas=s.betas)
         self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
             self.optimizer, T_max=s.iterations, eta_min=s.eta_min
         )
-        states = [t.optimizer.state_dict() for t in self.trainers]
+        states = [t.optimizer.state_dict() for t in self.stacked]
         stacked_state = {
             index: {
                 key: value.clone()
@@ -81,11 +110,13 @@ class StackedTrainer:
             {"state": stacked_state, "param_groups": states[0]["param_groups"]}
         )
         self.scheduler.load_state_dict(first.scheduler.state_dict())
+        for trainer in self.stacked:  # the stack holds the only live copy now
+            trainer.optimizer.state.clear()
 
     def _unstack(self) -> None:
         """Write the stacked weights and optimiser state back into each run's own objects."""
         stacked = self.optimizer.state_dict()
-        for m, trainer in enumerate(self.trainers):
+        for m, trainer in enumerate(self.stacked):
             stacked_tensors = {**self.params, **self.buffers}
             trainer.model.load_state_dict(
                 {
@@ -107,10 +138,10 @@ class StackedTrainer:
 
     # -- training ------------------------------------------------------------------------------
     def step(self) -> torch.Tensor:
-        batches = [t.rainy_batch() for t in self.trainers]
+        batches = [t.rainy_batch() for t in self.stacked]
         rainy = torch.stack([rainy for rainy, _ in batches])
         clean = torch.stack([clean for _, clean in batches])
-        s = self.trainers[0].settings
+        s = self.stacked[0].settings
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=s.bf16):
             output = self.forward(self.params, self.buffers, rainy)
         losses = (output.float() - clean).abs().flatten(1).mean(dim=1)
@@ -119,3 +150,11 @@ class StackedTrainer:
         self.optimizer.step()
         self.scheduler.step()
         return losses.detach()
+
+
+def _run_alone(trainer: Trainer, errors: list[FloatingPointError]) -> None:
+    """Train one run to the end; a non-finite loss is kept for later instead of stopping all."""
+    try:
+        trainer.run()
+    except FloatingPointError as error:
+        errors.append(error)

@@ -26,7 +26,7 @@ def patch_count_table(runs: list[dict], metric_files: list, baseline_files: list
 
 
 def run_means(table: pd.DataFrame) -> pd.DataFrame:
-    """Per model run (network, category, n): mean E_R and E_B over its test images, its
+    """Per model run (network, category, n): mean E_R, E_B and PSNR over its test images, its
     category's identity and perfect baselines, and whether it converged.
 
     A run counts as converged when its mean E_B is below the identity derainer's: a network
@@ -34,7 +34,9 @@ def run_means(table: pd.DataFrame) -> pd.DataFrame:
     its E_R says nothing about generalization (a blurring network also "removes rain").
     """
     models = table[table["kind"] == "model"]
-    means = models.groupby(["network", "category", "n"], as_index=False)[["E_R", "E_B"]].mean()
+    means = models.groupby(["network", "category", "n"], as_index=False)[
+        ["E_R", "E_B", "PSNR"]
+    ].mean()
     baselines = table[table["kind"] != "model"].groupby(["category", "kind"])[["E_R", "E_B"]].mean()
     for kind in ("identity", "perfect"):
         for metric in ("E_R", "E_B"):

@@ -158,25 +158,28 @@ class Trainer:
         self.out_dir = Path(out_dir)
         self.checkpoint_dir = self.out_dir / "checkpoints"
         self.device = resolve_device(settings.device)
-        torch.manual_seed(settings.seed)
-        self.model = build(settings.network, **settings.network_kwargs).to(self.device)
         self.memory_format = (
             torch.channels_last if settings.channels_last else torch.contiguous_format
         )
-        self.model = self.model.to(memory_format=self.memory_format)
-        self.optimizer = torch.optim.Adam(
-            self.model.parameters(), lr=settings.lr, betas=settings.betas
-        )
-        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
-            self.optimizer, T_max=settings.iterations, eta_min=settings.eta_min
-        )
         # Patches stay uint8 on the device (4x smaller than float); batches convert on the fly.
         self.patches = torch.from_numpy(patches).permute(0, 3, 1, 2).contiguous().to(self.device)
-        self.batch_generator = torch.Generator().manual_seed(settings.seed)
-        self.rain_generator = torch.Generator().manual_seed(settings.seed + 1)
+        self.fingerprint = fingerprint(settings, patches)
+        self.reset()
+
+    def reset(self) -> None:
+        """The run's state at iteration 0: fresh network, optimiser, schedule and generators."""
+        s = self.settings
+        torch.manual_seed(s.seed)
+        model = build(s.network, **s.network_kwargs).to(self.device)
+        self.model = model.to(memory_format=self.memory_format)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=s.lr, betas=s.betas)
+        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+            self.optimizer, T_max=s.iterations, eta_min=s.eta_min
+        )
+        self.batch_generator = torch.Generator().manual_seed(s.seed)
+        self.rain_generator = torch.Generator().manual_seed(s.seed + 1)
         self.iteration = 0
         self.last_checkpoint: Path | None = None
-        self.fingerprint = fingerprint(settings, patches)
 
     # -- state ---------------------------------------------------------------------------------
     def state(self) -> dict:

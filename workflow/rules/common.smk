@@ -1,18 +1,39 @@
 import sys
+import tomllib
 from pathlib import Path
 
 # This checkout's package first, installed or not (rule scripts do the same via _package.py).
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
 from slacking.config import check_config
+from slacking.provenance import provenance
 
 check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 
 R = config["results_dir"]
+# Written into every figure and table (and shown in the report): version, config hash, data.
+PROVENANCE = provenance(
+    config,
+    tomllib.loads((Path(workflow.basedir) / "pyproject.toml").read_text())["project"][
+        "version"
+    ],
+)
 ENV = "../../envs/slacking.yaml"
 SOURCES = config["datasets"]["sources"]
 DOWNLOADED = [name for name, spec in SOURCES.items() if "url" in spec]
 PLACED = [name for name, spec in SOURCES.items() if "placed" in spec]
+
+
+# Report categories (snakemake --report): one per experiment.
+PATCH_COUNT_CATEGORY = "Patch count (Figs. 4, 10)"
+FUNCTION_DENOISING_CATEGORY = "Function denoising (Sec. V, Figs. 11-14, Table II)"
+# Markdown tables shown in the report as HTML pages: name -> (category, label).
+TABLE_PAGES = {
+    "claims": ("Claims", "the papers' claims checked"),
+    "tables/patch_count_summary": (PATCH_COUNT_CATEGORY, "summary of Figs. 4 and 10"),
+    "tables/function_denoising_mse": (FUNCTION_DENOISING_CATEGORY, "test MSE table"),
+    "tables/table2": (FUNCTION_DENOISING_CATEGORY, "Table II"),
+}
 
 
 def by_attempt(value):
@@ -22,6 +43,8 @@ def by_attempt(value):
 
 STACK_COUNTS = config["training"]["stack_counts"]
 TRAIN_LOG = "stacked" if STACK_COUNTS else "n{n}"
+# A stacked job may take as long as its runs one after another (on a CPU it does).
+RUNS_PER_JOB = len(config["patches"]["counts"]) if STACK_COUNTS else 1
 
 
 def per_job(pattern):
@@ -114,17 +137,30 @@ def family_targets():
         + [
             f"{R}/figures/fig4.pdf",
             f"{R}/figures/fig10.pdf",
-            f"{R}/tables/patch_count_summary.md",
+            f"{R}/tables/patch_count_summary.html",
         ],
         "sharpness": sharpness_targets(),
         "function_denoising": [
-            f"{R}/tables/table2.md",
-            f"{R}/tables/function_denoising_mse.md",
+            f"{R}/tables/table2.html",
+            f"{R}/tables/function_denoising_mse.html",
         ]
         + [f"{R}/figures/fig{number}.pdf" for number in (11, 12, 13, 14)],
     }
 
 
 def all_targets():
+    """Every family's targets, and the claims check, which reads them all."""
     families = family_targets()
-    return [target for family in config["targets"] for target in families[family]]
+    targets = [target for family in config["targets"] for target in families[family]]
+    return targets + [f"{R}/claims.html"]
+
+
+def claims_inputs(wildcards):
+    """The tables the claims check reads: those of the families this preset builds."""
+    tables = {
+        "patch_count": f"{R}/tables/patch_count.csv",
+        "function_denoising": f"{R}/tables/function_denoising_mse.csv",
+    }
+    return {
+        family: path for family, path in tables.items() if family in config["targets"]
+    }

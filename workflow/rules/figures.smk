@@ -20,6 +20,7 @@ rule patch_count_table:
         runtime=5,
     params:
         runs=patch_count_runs(),
+        provenance=PROVENANCE,
     script:
         "../scripts/patch_count_table.py"
 
@@ -28,7 +29,13 @@ rule patch_count_figure:
     input:
         f"{R}/tables/patch_count.csv",
     output:
-        f"{R}/figures/fig{{figure}}.pdf",
+        pdf=f"{R}/figures/fig{{figure}}.pdf",
+        png=report(
+            f"{R}/figures/fig{{figure}}.png",
+            caption="../report/patch_count_figure.rst",
+            category=PATCH_COUNT_CATEGORY,
+            labels={"result": "Fig. {figure}"},
+        ),
     log:
         f"{R}/logs/figures/fig{{figure}}.log",
     wildcard_constraints:
@@ -40,5 +47,6 @@ rule patch_count_figure:
         runtime=5,
     params:
         metric=lambda wc: {"4": "E_R", "10": "E_B"}[wc.figure],
+        provenance=PROVENANCE,
     script:
         "../scripts/patch_count_figure.py"

@@ -64,6 +64,7 @@ rule function_denoising_table:
     params:
         paper_mse=TOY["paper_mse"],
         test_noises=TOY["test_noises"],
+        provenance=PROVENANCE,
     script:
         "../scripts/function_denoising_table.py"
 
@@ -80,6 +81,7 @@ rule function_denoising_analogy:
         runtime=5,
     params:
         toy=TOY,
+        provenance=PROVENANCE,
     script:
         "../scripts/function_denoising_analogy.py"
 
@@ -89,7 +91,13 @@ rule function_denoising_figure:
         curves=expand(f"{TOY_DIR}/curves/O{{order}}.npz", order=TOY["orders"]),
         table=f"{R}/tables/function_denoising_mse.csv",
     output:
-        f"{R}/figures/fig{{figure}}.pdf",
+        pdf=f"{R}/figures/fig{{figure}}.pdf",
+        png=report(
+            f"{R}/figures/fig{{figure}}.png",
+            caption="../report/function_denoising_figure.rst",
+            category=FUNCTION_DENOISING_CATEGORY,
+            labels={"result": "Fig. {figure}"},
+        ),
     log:
         f"{R}/logs/figures/fig{{figure}}.log",
     wildcard_constraints:
@@ -101,5 +109,6 @@ rule function_denoising_figure:
         runtime=5,
     params:
         toy=TOY,
+        provenance=PROVENANCE,
     script:
         "../scripts/function_denoising_figure.py"

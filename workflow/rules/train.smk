@@ -16,7 +16,7 @@ rule train_patch_count:
     resources:
         gpu=config["training"]["resources"]["gpu"],
         mem_mb=by_attempt(config["training"]["resources"]["mem_mb"]),
-        runtime=by_attempt(config["training"]["resources"]["runtime"]),
+        runtime=by_attempt(config["training"]["resources"]["runtime"] * RUNS_PER_JOB),
         cpus_per_task=config["training"]["resources"]["threads"],
     params:
         network_kwargs=lambda wc: config["networks"][wc.network],

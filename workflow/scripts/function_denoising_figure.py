@@ -4,9 +4,9 @@ import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
 import numpy as np
-import pandas as pd
 
 from slacking.plotting.function_denoising import panel_specs, plot_panels
+from slacking.provenance import pdf_metadata, read_csv
 
 sys.stderr = open(snakemake.log[0], "w")
 toy = snakemake.params.toy
@@ -22,5 +22,15 @@ curves = {
     order: dict(np.load(path))
     for order, path in zip(toy["orders"], snakemake.input.curves, strict=True)
 }
-table = pd.read_csv(snakemake.input.table)
-plot_panels(specs, shape, curves, table, toy["test_noises"], train_noise, snakemake.output[0])
+table = read_csv(snakemake.input.table)
+figure = snakemake.wildcards.figure
+plot_panels(
+    specs,
+    shape,
+    curves,
+    table,
+    toy["test_noises"],
+    train_noise,
+    [snakemake.output.pdf, snakemake.output.png],
+    pdf_metadata(snakemake.params.provenance, f"Fig. {figure}: function denoising"),
+)

@@ -3,9 +3,16 @@
 import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
-import pandas as pd
 
 from slacking.plotting.patch_count import plot_metric_vs_count
+from slacking.provenance import pdf_metadata, read_csv
 
 sys.stderr = open(snakemake.log[0], "w")
-plot_metric_vs_count(pd.read_csv(snakemake.input[0]), snakemake.params.metric, snakemake.output[0])
+metric = snakemake.params.metric
+title = f"Fig. {snakemake.wildcards.figure}: {metric} against the number of training patches"
+plot_metric_vs_count(
+    read_csv(snakemake.input[0]),
+    metric,
+    [snakemake.output.pdf, snakemake.output.png],
+    pdf_metadata(snakemake.params.provenance, title),
+)

@@ -45,11 +45,12 @@ def plot_panels(
     table: pd.DataFrame,
     noises: list,
     train_noise: int,
-    out: Path,
+    outs: list[Path],
+    metadata: dict | None = None,
 ) -> None:
     """``curves[train_order]`` holds the arrays of one network's test (keys "O{o}_N{i}_...");
     ``table`` the MSE rows; ``noises[i]`` is test noise i as [mean, std], ``noises[train_noise]``
-    the training noise."""
+    the training noise; ``metadata`` goes into each file in ``outs`` (``slacking.provenance``)."""
     apply_style()
     rows, cols = shape
     fig, axes = plt.subplots(
@@ -89,5 +90,6 @@ def plot_panels(
     ]
     fig.tight_layout()
     fig.legend(handles=handles, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize=7)
-    fig.savefig(out)
+    for out in outs:  # PDF for papers, PNG for the report
+        fig.savefig(out, metadata=metadata, dpi=200)
     plt.close(fig)

@@ -18,10 +18,13 @@ METRIC_LABELS = {
 BASELINE_STYLES = {"identity": "--", "perfect": ":"}
 
 
-def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
+def plot_metric_vs_count(
+    table: pd.DataFrame, metric: str, outs: list[Path], metadata: dict | None = None
+) -> None:
     """One panel per network, one line per category (mean and s.d. over test images), and the
     identity and perfect derainers of each category as dashed and dotted lines. Runs that did
-    not converge (E_B not below the identity's) get an open white marker."""
+    not converge (E_B not below the identity's) get an open white marker. ``metadata`` goes
+    into each file in ``outs`` (``slacking.provenance``)."""
     apply_style()
     models = table[table["kind"] == "model"]
     unconverged = run_means(table).query("not converged")
@@ -89,5 +92,6 @@ def plot_metric_vs_count(table: pd.DataFrame, metric: str, out: Path) -> None:
         )
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout()
-    fig.savefig(out)
+    for out in outs:  # PDF for papers, PNG for the report
+        fig.savefig(out, metadata=metadata, dpi=200)
     plt.close(fig)
