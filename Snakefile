@@ -34,6 +34,7 @@ localrules:
     baselines,
     patch_count_table,
     patch_count_figure,
+    complexity_figure,
     function_denoising_table,
     function_denoising_analogy,
     function_denoising_figure,

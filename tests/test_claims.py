@@ -10,9 +10,11 @@ from slacking.claims import (
     all_claims,
     claims_frame,
     claims_markdown,
+    complexity_claims,
     function_denoising_claims,
     patch_count_claims,
 )
+from slacking.tables import run_means
 
 COUNTS = [8, 64, 256, 1024]
 
@@ -93,6 +95,39 @@ def test_table_iii_relations_follow_smallest_against_largest_count(settings):
     assert verdicts(other, "Table III", "") == []  # Table III is about DIV2K (natural) only
 
 
+def complexity_table(means: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"category": c, "mean": m, "std": 0.0, "patches": 8} for c, m in means.items()]
+    )
+
+
+def two_categories(drop_natural_first: bool) -> pd.DataFrame:
+    """Natural and urban runs; E_R of one category drops at 64 patches, the other's at 1024."""
+    early, late = [50, 10, 9, 8], [50, 49, 48, 8]
+    natural, urban = (early, late) if drop_natural_first else (late, early)
+    return pd.concat(
+        [
+            patch_count_table(natural, [9, 8, 7, 6]),
+            patch_count_table(urban, [9, 8, 7, 6], category="urban"),
+            patch_count_table(early, [9, 8, 7, 6], category="lineart"),
+        ],
+        ignore_index=True,
+    )
+
+
+def test_complexity_order_and_its_agreement_with_the_drop(settings):
+    right = complexity_table({"natural": 0.01, "lineart": 0.02, "urban": 0.03})
+    wrong = complexity_table({"natural": 0.03, "lineart": 0.02, "urban": 0.01})
+    means = run_means(two_categories(drop_natural_first=False))
+    order, agreement = complexity_claims(right, means, settings)
+    assert order.verdict == PASS and order.ours == 1.0
+    assert complexity_claims(wrong, means, settings)[0].verdict == FAIL
+    # urban (most complex) drops first (64), natural (least) last (1024): agreement holds.
+    assert agreement.verdict == PASS
+    swapped = run_means(two_categories(drop_natural_first=True))
+    assert complexity_claims(right, swapped, settings)[1].verdict == FAIL
+
+
 def mse_table(own_unseen, own_trained=(0.01, 0.02, 0.05)):
     """MSE of orders 1, 4, 8 on their own function under N(0, 1) and N(10, 5)."""
     rows = []
@@ -118,19 +153,16 @@ def test_function_denoising_ordering_flips_with_the_numbers():
 
 
 def test_families_not_built_are_not_run_with_a_reason(settings):
-    claims = all_claims(settings, None, None, [0, 1])
+    claims = all_claims(settings, None, None, None, [0, 1])
     assert all(c.verdict == NOT_RUN and c.reason for c in claims)
     assert any("not among this preset's targets" in c.reason for c in claims)
     assert any(c.source == "Fig. 8" for c in claims)
 
 
 def test_markdown_tallies_the_verdicts(settings):
-    claims = all_claims(
-        settings,
-        patch_count_table([50, 40, 30, 20], [9, 8, 7, 6]),
-        mse_table([0.4, 60, 50]),
-        [0, 1],
-    )
+    complexity = complexity_table({"natural": 0.01})
+    table = patch_count_table([50, 40, 30, 20], [9, 8, 7, 6])
+    claims = all_claims(settings, table, complexity, mse_table([0.4, 60, 50]), [0, 1])
     frame = claims_frame(claims)
     text = claims_markdown(frame)
     counts = frame["verdict"].value_counts()

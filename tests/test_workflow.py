@@ -33,7 +33,8 @@ def _data_targets(results):
 def test_default_dag_builds():
     counts = job_counts()
     rules = ("embedded_pool", "patches", "test_set", "sharpness_sets", "train_patch_count")
-    for rule in (*rules, "evaluate", "baselines", "patch_count_table", "patch_count_figure"):
+    figures = ("patch_count_table", "patch_count_figure", "complexity_figure", "claims")
+    for rule in (*rules, "evaluate", "baselines", *figures):
         assert counts[rule] >= 1, rule
 
 

@@ -79,6 +79,7 @@ def check_references(config: dict) -> None:
     _check_function_denoising(config["function_denoising"])
     claims = config["claims"]
     _require_known([claims["table3"]["category"]], categories, "claims.table3.category")
+    _require_known(claims["complexity_order"], categories, "claims.complexity_order")
     _require_known(
         [claims["function_denoising_unseen_noise"]],
         config["function_denoising"]["test_noises"],

@@ -97,3 +97,11 @@ def summary_markdown(table: pd.DataFrame) -> str:
             + "\n"
         )
     return "\n".join(sections)
+
+
+def normalised_e_r(means: pd.DataFrame) -> pd.DataFrame:
+    """Fig. 9a: each network and category's mean E_R scaled to [0, 1] over the patch counts,
+    so categories of different absolute E_R compare by where they drop."""
+    grouped = means.groupby(["network", "category"])["E_R"]
+    low, high = grouped.transform("min"), grouped.transform("max")
+    return means.assign(E_R_normalised=((means["E_R"] - low) / (high - low)).fillna(0.0))

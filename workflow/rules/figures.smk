@@ -50,3 +50,51 @@ rule patch_count_figure:
         provenance=PROVENANCE,
     script:
         "../scripts/patch_count_figure.py"
+
+
+rule complexity_table:
+    input:
+        expand(
+            f"{R}/data/patches/{{category}}/n{max(config['patches']['counts'])}.npy",
+            category=config["categories"],
+        ),
+    output:
+        f"{R}/tables/complexity.csv",
+    log:
+        f"{R}/logs/tables/complexity.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        categories=config["categories"],
+        provenance=PROVENANCE,
+    script:
+        "../scripts/complexity_table.py"
+
+
+rule complexity_figure:
+    input:
+        table=f"{R}/tables/patch_count.csv",
+        complexity=f"{R}/tables/complexity.csv",
+    output:
+        pdf=f"{R}/figures/fig9.pdf",
+        png=report(
+            f"{R}/figures/fig9.png",
+            caption="../report/complexity_figure.rst",
+            category=PATCH_COUNT_CATEGORY,
+            labels={"result": "Fig. 9"},
+        ),
+    log:
+        f"{R}/logs/figures/fig9.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        network=config["experiments"]["patch_count"]["networks"][0],
+        provenance=PROVENANCE,
+    script:
+        "../scripts/complexity_figure.py"

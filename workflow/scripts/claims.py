@@ -12,6 +12,7 @@ tables = {key: read_csv(path) for key, path in snakemake.input.items()}
 claims = all_claims(
     snakemake.params.claims,
     tables.get("patch_count"),
+    tables.get("complexity"),
     tables.get("function_denoising"),
     snakemake.params.train_noise,
 )
