@@ -9,7 +9,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..tables import normalised_e_r, run_means
-from .style import CATEGORY_LABELS, NETWORK_LABELS, apply_style, category_color
+from .style import (
+    CATEGORY_LABELS,
+    NETWORK_LABELS,
+    apply_style,
+    category_color,
+    unconverged_handle,
+)
 
 
 def plot_complexity(
@@ -51,17 +57,7 @@ def plot_complexity(
     right.set_title("(b) complexity of the training patches")
     right.tick_params(axis="x", labelsize=7)
     handles, _ = left.get_legend_handles_labels()
-    handles.append(
-        plt.Line2D(
-            [],
-            [],
-            color="0.3",
-            marker="o",
-            mfc="white",
-            ls="",
-            label="not converged ($E_B$ ≥ identity's)",
-        )  # fmt: skip
-    )
+    handles.append(unconverged_handle())
     fig.tight_layout()
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0), fontsize=7)
     for out in outs:  # PDF for papers, PNG for the report

@@ -9,7 +9,14 @@ import pandas as pd
 import seaborn as sns
 
 from ..tables import run_means
-from .style import CATEGORY_LABELS, COLUMN_WIDTH_IN, NETWORK_LABELS, apply_style, category_color
+from .style import (
+    CATEGORY_LABELS,
+    COLUMN_WIDTH_IN,
+    NETWORK_LABELS,
+    apply_style,
+    category_color,
+    unconverged_handle,
+)
 
 METRIC_LABELS = {
     "E_R": "$E_R$ (rain removal, higher is better)",
@@ -79,17 +86,7 @@ def plot_metric_vs_count(
         for kind, style in BASELINE_STYLES.items()
     ]
     if len(unconverged):
-        handles.append(
-            plt.Line2D(
-                [],
-                [],
-                color="0.3",
-                marker="o",
-                mfc="white",
-                ls="",
-                label="not converged ($E_B$ ≥ identity's)",
-            )
-        )
+        handles.append(unconverged_handle())
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout()
     for out in outs:  # PDF for papers, PNG for the report

@@ -31,3 +31,9 @@ def apply_style() -> None:
 
 def category_color(name: str):
     return CATEGORY_COLORS.get(name, "0.3")
+
+
+def unconverged_handle():
+    """The legend entry of the open white marker every figure draws for unconverged runs."""
+    label = "not converged ($E_B$ ≥ identity's)"
+    return plt.Line2D([], [], color="0.3", marker="o", mfc="white", ls="", label=label)
