@@ -3,7 +3,7 @@
 Every artefact carries the project version, a hash of the configuration that produced it and
 the data source (embedded images or the papers' datasets), so a PDF or CSV found on its own
 still says what made it: in PDF metadata, as a first comment line of a CSV, and as a closing
-line of a Markdown or LaTeX table.
+line of a Markdown table.
 """
 
 from __future__ import annotations
@@ -57,10 +57,9 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, comment=COMMENT)
 
 
-def write_text(text: str, path: str | Path, record: dict, comment: str = "") -> None:
-    """Markdown (or, with ``comment="% "``, LaTeX) ending in a provenance line."""
-    line = f"{comment}{stamp(record)}" if comment else f"_{stamp(record)}_"
-    Path(path).write_text(f"{text.rstrip()}\n\n{line}\n")
+def write_text(text: str, path: str | Path, record: dict) -> None:
+    """Markdown ending in a provenance line (in italics)."""
+    Path(path).write_text(f"{text.rstrip()}\n\n_{stamp(record)}_\n")
 
 
 PAGE_STYLE = """
