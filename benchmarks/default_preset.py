@@ -1,6 +1,6 @@
 """Wall time of the default preset from scratch: `snakemake --cores 2` into a fresh directory.
 
-The default preset promises every figure it has in about 15 minutes on a 2-core laptop; this
+The default preset promises every figure it has in at most 30 minutes on a 2-core laptop; this
 measures it (and the training seconds per network, read from the runs' own logs) without
 touching the user's results/.
 
@@ -23,13 +23,13 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_SECONDS = 15 * 60
+TARGET_SECONDS = 30 * 60  # issue 5: every figure and table of the default preset
 
 
 def training_seconds(results: Path) -> dict[str, float]:
     """Seconds each network spent in its training loops, summed over its runs."""
     totals: dict[str, float] = {}
-    for log in (results / "models").glob("*/*/*/*/train.csv"):
+    for log in (results / "models").rglob("train.csv"):
         network = log.relative_to(results / "models").parts[0]
         totals[network] = totals.get(network, 0.0) + float(pd.read_csv(log)["seconds"].iloc[-1])
     return {name: round(seconds, 1) for name, seconds in sorted(totals.items())}
@@ -72,7 +72,7 @@ def main(argv=None) -> dict:
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(
         f"default preset: {wall / 60:.1f} min for {jobs} jobs "
-        f"({report['ratio_to_target']:.2f} of the 15-minute target)"
+        f"({report['ratio_to_target']:.2f} of the {TARGET_SECONDS // 60}-minute target)"
     )
     return report
 

@@ -2,7 +2,7 @@
 
 Each benchmark compares against a reference measured in the same run (a plain PyTorch loop,
 a per-image OpenCV renderer, the default preset's DAG, one model at a time), so numbers from
-noisy machines stay comparable. The end-to-end run of the default preset (about 10 minutes)
+noisy machines stay comparable. The end-to-end run of the default preset (about 20 minutes)
 and the GPU benchmark are opt-in.
 
     python benchmarks/run.py [--end-to-end] [--gpu] [--out results/benchmarks]

@@ -13,6 +13,10 @@ from slacking.claims import (
     complexity_claims,
     function_denoising_claims,
     patch_count_claims,
+    rain_range_claims,
+    sharpness_claims,
+    table3_claims,
+    transfer_claims,
 )
 from slacking.tables import run_means
 
@@ -24,7 +28,7 @@ def settings(default_config):
     return default_config["claims"]
 
 
-def patch_count_table(e_r, e_b, psnr=None, identity_e_b=20.0, category="natural"):
+def runs_table(e_r, e_b, psnr=None, identity_e_b=20.0, category="natural"):
     """The long per-image table of one network and category: one image per run."""
     psnr = psnr or [20 + i for i in range(len(e_r))]
     rows = [
@@ -44,15 +48,15 @@ def verdicts(claims, source, text):
 
 
 def test_e_r_falling_with_patches_passes_and_rising_fails(settings):
-    falling = patch_count_claims(patch_count_table([50, 40, 30, 20], [9, 8, 7, 6]), settings)
-    rising = patch_count_claims(patch_count_table([20, 30, 40, 50], [9, 8, 7, 6]), settings)
+    falling = patch_count_claims(runs_table([50, 40, 30, 20], [9, 8, 7, 6]), settings)
+    rising = patch_count_claims(runs_table([20, 30, 40, 50], [9, 8, 7, 6]), settings)
     assert verdicts(falling, "Fig. 4", "E_R") == [PASS]
     assert verdicts(rising, "Fig. 4", "E_R") == [FAIL]
     assert [c.ours for c in rising if c.source == "Fig. 4"] == [1.0]
 
 
 def test_a_constant_metric_has_no_trend(settings):
-    claims = patch_count_claims(patch_count_table([0, 0, 0, 0], [9, 8, 7, 6]), settings)
+    claims = patch_count_claims(runs_table([0, 0, 0, 0], [9, 8, 7, 6]), settings)
     trend = next(c for c in claims if c.source == "Fig. 4")
     assert trend.verdict == NOT_RUN and "undefined" in trend.reason
 
@@ -60,7 +64,7 @@ def test_a_constant_metric_has_no_trend(settings):
 def test_unconverged_runs_are_not_judged_but_reported(settings):
     # E_B above the identity's 5.0 for the two smallest counts.
     claims = patch_count_claims(
-        patch_count_table([50, 40, 30, 20], [9, 8, 4, 3], identity_e_b=5.0), settings
+        runs_table([50, 40, 30, 20], [9, 8, 4, 3], identity_e_b=5.0), settings
     )
     trend = next(c for c in claims if c.source == "Fig. 4")
     assert trend.verdict == NOT_RUN and "2/4 runs not converged" in trend.reason
@@ -68,31 +72,112 @@ def test_unconverged_runs_are_not_judged_but_reported(settings):
 
 
 def test_e_b_flattening_after_256(settings):
-    early = patch_count_claims(patch_count_table([50, 40, 30, 20], [10, 5, 2, 1.9]), settings)
-    late = patch_count_claims(patch_count_table([50, 40, 30, 20], [10, 9.5, 9, 2]), settings)
+    early = patch_count_claims(runs_table([50, 40, 30, 20], [10, 5, 2, 1.9]), settings)
+    late = patch_count_claims(runs_table([50, 40, 30, 20], [10, 9.5, 9, 2]), settings)
     assert verdicts(early, "Fig. 10", "stops improving") == [PASS]
     assert verdicts(late, "Fig. 10", "stops improving") == [FAIL]
     assert verdicts(early, "Fig. 10", "falls") == [PASS]
 
 
 def test_flattening_needs_counts_around_256(settings):
-    table = patch_count_table([50, 40, 30, 20], [10, 5, 2, 1.9])
+    table = runs_table([50, 40, 30, 20], [10, 5, 2, 1.9])
     table = table[table["n"].isna() | (table["n"] != 256)]
     claim = next(c for c in patch_count_claims(table, settings) if "stops" in c.claim)
     assert claim.verdict == NOT_RUN and "256" in claim.reason
 
 
-def test_table_iii_relations_follow_smallest_against_largest_count(settings):
-    holds = patch_count_table([50, 40, 30, 20], [9, 8, 7, 6], psnr=[20, 21, 22, 23])
-    psnr_flipped = patch_count_table([50, 40, 30, 20], [9, 8, 7, 6], psnr=[24, 21, 22, 23])
-    assert verdicts(patch_count_claims(holds, settings), "Table III", "") == [PASS] * 3
-    flipped = patch_count_claims(psnr_flipped, settings)
-    assert verdicts(flipped, "Table III", "PSNR") == [FAIL]
-    assert verdicts(flipped, "Table III", "E_R") == [PASS]
-    other = patch_count_claims(
-        patch_count_table([50, 40, 30, 20], [9, 8, 7, 6], category="urban"), settings
+def table3_long(few_e_r=50.0, large_e_r=45.0, few_psnr=20.0, converged=True):
+    """Table III rows for one network: many (30k) and few (64) patches with medium rain, and
+    256 patches with large rain; the shape ``slacking.table3.table3`` writes."""
+    rows = [
+        (0, 30000, 128, "medium", {"E_R": 30.0, "E_B": 10.0, "PSNR": 25.0}),
+        (1, 64, 8, "medium", {"E_R": few_e_r, "E_B": 20.0, "PSNR": few_psnr}),
+        (2, 256, 32, "large", {"E_R": large_e_r, "E_B": 15.0, "PSNR": 23.0}),
+    ]
+    paper = {"E_R": 31.24, "E_B": 10.79, "PSNR": 25.15}
+    return pd.DataFrame(
+        [
+            {"row": row, "paper_n": paper_n, "n": n, "rain": rain, "network": "resnet"}
+            | {"metric": m, "ours": v, "paper": paper[m] if row == 0 else float("nan")}
+            | {"converged": converged}
+            for row, paper_n, n, rain, values in rows
+            for m, v in values.items()
+        ]
     )
-    assert verdicts(other, "Table III", "") == []  # Table III is about DIV2K (natural) only
+
+
+def test_table_iii_relations_follow_the_numbers():
+    holds = table3_claims(table3_long())
+    assert [c.verdict for c in holds] == [PASS] * 4
+    assert "64 patches with medium rain give higher E_R than 30,000" in holds[0].claim
+    flipped = table3_claims(table3_long(few_e_r=20.0, large_e_r=25.0, few_psnr=26.0))
+    assert [c.verdict for c in flipped] == [FAIL, PASS, FAIL, FAIL]
+    assert flipped[0].ours == pytest.approx(-10.0)
+    unconverged = table3_claims(table3_long(converged=False))
+    assert all(c.verdict == NOT_RUN and "converge" in c.reason for c in unconverged)
+
+
+def rain_range_table(drops: dict) -> pd.DataFrame:
+    """ResNet on natural images per rain range; E_R falls from 40 to 5 at the given count."""
+    frames = []
+    for rain, drop in drops.items():
+        table = runs_table([40 if n < drop else 5 for n in COUNTS], [9, 8, 7, 6])
+        frames.append(table.assign(rain_range=rain))
+    return pd.concat(frames, ignore_index=True).drop_duplicates(
+        subset=["kind", "rain_range", "n"], ignore_index=True
+    )
+
+
+def test_a_larger_rain_range_delays_the_drop(settings):
+    ranges = ["small", "medium", "large"]
+    delayed = rain_range_claims(
+        rain_range_table({"small": 64, "medium": 256, "large": 1024}), ranges, 0.5, settings
+    )
+    assert [c.verdict for c in delayed] == [PASS] * 4
+    assert "large: 1024" in delayed[-1].scope
+    reversed_ = rain_range_claims(
+        rain_range_table({"small": 1024, "medium": 256, "large": 64}), ranges, 0.5, settings
+    )
+    assert reversed_[-1].verdict == FAIL and reversed_[-1].ours == -1.0
+    never = rain_range_claims(rain_range_table({r: 4096 for r in ranges}), ranges, 0.5, settings)
+    assert never[-1].verdict == NOT_RUN and "same for every range" in never[-1].reason
+
+
+def sharpness_long(final_e_r: dict, identity_e_b=20.0) -> pd.DataFrame:
+    rows = [
+        {"kind": "model", "sharpness": c, "iteration": it, "image": 0}
+        | {"E_R": e_r if it == 100 else 0.0, "E_B": 10.0 + i, "PSNR": 20.0}
+        for i, (c, e_r) in enumerate(final_e_r.items())
+        for it in (50, 100)
+    ]
+    rows.append({"kind": "identity", "image": 0, "E_R": 0.0, "E_B": identity_e_b, "PSNR": 20.0})
+    return pd.DataFrame(rows)
+
+
+def test_the_low_sharpness_network_removes_the_most_rain():
+    claims = sharpness_claims(sharpness_long({"low": 40.0, "medium": 30.0, "high": 20.0}))
+    e_r = next(c for c in claims if "removes" in c.claim)
+    assert e_r.verdict == PASS and e_r.ours == pytest.approx(10.0)
+    flipped = sharpness_claims(sharpness_long({"low": 20.0, "medium": 30.0, "high": 40.0}))
+    assert next(c for c in flipped if "removes" in c.claim).verdict == FAIL
+    # E_B rises with the class index in sharpness_long, so low has the smallest: FAIL.
+    assert next(c for c in claims if "E_B" in c.claim).verdict == FAIL
+    unconverged = sharpness_claims(sharpness_long({"low": 40.0, "high": 20.0}, identity_e_b=5.0))
+    assert all(c.verdict == NOT_RUN for c in unconverged)
+
+
+def test_the_line_art_network_transfers_worst():
+    def transfer(e_b_lineart):
+        frames = [
+            runs_table([40, 30, 20, 10], [9, 8, 7, e_b]).assign(train_category=c)
+            for c, e_b in (("faces", 5.0), ("urban", 6.0), ("lineart", e_b_lineart))
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    assert transfer_claims(transfer(8.0), "lineart")[0].verdict == PASS
+    claim = transfer_claims(transfer(4.0), "lineart")[0]
+    assert claim.verdict == FAIL and claim.ours == pytest.approx(-2.0)
+    assert transfer_claims(transfer(8.0), "natural") == []  # not among the training categories
 
 
 def complexity_table(means: dict) -> pd.DataFrame:
@@ -107,9 +192,9 @@ def two_categories(drop_natural_first: bool) -> pd.DataFrame:
     natural, urban = (early, late) if drop_natural_first else (late, early)
     return pd.concat(
         [
-            patch_count_table(natural, [9, 8, 7, 6]),
-            patch_count_table(urban, [9, 8, 7, 6], category="urban"),
-            patch_count_table(early, [9, 8, 7, 6], category="lineart"),
+            runs_table(natural, [9, 8, 7, 6]),
+            runs_table(urban, [9, 8, 7, 6], category="urban"),
+            runs_table(early, [9, 8, 7, 6], category="lineart"),
         ],
         ignore_index=True,
     )
@@ -152,17 +237,22 @@ def test_function_denoising_ordering_flips_with_the_numbers():
     assert good[0].paper == "MSE 0.0009"
 
 
-def test_families_not_built_are_not_run_with_a_reason(settings):
-    claims = all_claims(settings, None, None, None, [0, 1])
+def test_families_not_built_are_not_run_with_a_reason(default_config):
+    claims = all_claims({}, default_config["claims"], default_config["experiments"], [0, 1])
     assert all(c.verdict == NOT_RUN and c.reason for c in claims)
     assert any("not among this preset's targets" in c.reason for c in claims)
     assert any(c.source == "Fig. 8" for c in claims)
+    assert any("DepictQA" in c.reason and "not reproduced" in c.reason for c in claims)
 
 
-def test_markdown_tallies_the_verdicts(settings):
-    complexity = complexity_table({"natural": 0.01})
-    table = patch_count_table([50, 40, 30, 20], [9, 8, 7, 6])
-    claims = all_claims(settings, table, complexity, mse_table([0.4, 60, 50]), [0, 1])
+def test_markdown_tallies_the_verdicts(default_config):
+    tables = {
+        "patch_count": runs_table([50, 40, 30, 20], [9, 8, 7, 6]),
+        "complexity": complexity_table({"natural": 0.01}),
+        "table3": table3_long(),
+        "function_denoising": mse_table([0.4, 60, 50]),
+    }
+    claims = all_claims(tables, default_config["claims"], default_config["experiments"], [0, 1])
     frame = claims_frame(claims)
     text = claims_markdown(frame)
     counts = frame["verdict"].value_counts()

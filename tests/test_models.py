@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+from torch.func import functional_call, stack_module_state, vmap
 
 from slacking import models
 from slacking.models import available, build, register
@@ -13,15 +14,22 @@ SMALL = {
     "unet": {"num_feat": 8, "depth": 3},
     "unet_depth2": {"num_feat": 8, "depth": 2},
     "swinir": {"embed_dim": 16, "depths": [2], "num_heads": [2], "window_size": 8},
+    # Two stages and a block per group, so SPDNet's stage wiring and blocks are exercised.
+    "spdnet": {"num_feat": 8, "num_block": 1, "num_stage": 2},
+    "spdnet_preset": {"num_feat": 8, "num_block": 0, "num_stage": 1},
+    "rcdnet": {"stages": 2, "num_maps": 8, "num_z": 5, "num_resblocks": 1, "kernel_size": 5},
 }
+# RCDNet's output is its last B-net's, not one final layer's; its near-identity start is
+# tested in test_rcdnet.py.
+WITH_CONV_LAST = [key for key in sorted(SMALL) if not key.startswith("rcdnet")]
 
 
 def small(key: str) -> torch.nn.Module:
     return build(key.split("_")[0], **SMALL[key])
 
 
-def test_registry_lists_the_three_networks():
-    assert {"resnet", "unet", "swinir"} <= set(available())
+def test_registry_lists_the_networks():
+    assert {"resnet", "unet", "swinir", "spdnet", "rcdnet"} <= set(available())
     assert available() == sorted(available())
 
 
@@ -80,7 +88,7 @@ def test_output_has_the_input_shape(key, size):
     assert torch.isfinite(y).all()
 
 
-@pytest.mark.parametrize("key", sorted(SMALL))
+@pytest.mark.parametrize("key", WITH_CONV_LAST)
 def test_zeroed_last_layer_gives_the_identity(key):
     model = small(key)
     torch.nn.init.zeros_(model.conv_last.weight)
@@ -128,6 +136,23 @@ def test_channels_last_gives_the_same_output(key):
         model = model.to(memory_format=torch.channels_last)
         got = model(x.to(memory_format=torch.channels_last))
     torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("key", sorted(SMALL))
+def test_stacked_copies_under_vmap_match_the_separate_models(key):
+    """The stacked trainer runs same-architecture models as one vmap-ed functional call."""
+    models = [small(key), small(key)]
+    params, buffers = stack_module_state(models)
+    base = small(key).to("meta")
+    x = torch.rand(2, 2, 3, 12, 20)
+
+    def forward(p, b, inputs):
+        return functional_call(base, (p, b), (inputs,))
+
+    with torch.no_grad():
+        got = vmap(forward)(params, buffers, x)
+        for m, model in enumerate(models):
+            torch.testing.assert_close(got[m], model(x[m]), rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")

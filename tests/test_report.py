@@ -21,7 +21,7 @@ from debian import ensure_packages
 pytestmark = pytest.mark.report
 
 TINY = {
-    "targets": ["patch_count", "function_denoising"],
+    "targets": ["patch_count", "rain_range", "function_denoising"],
     "categories": ["natural", "lineart"],
     "patches": {"size": 32, "counts": [4, 8, 16]},
     "test": {"size": 32, "count": 3, "rain": "embedded"},
@@ -36,6 +36,7 @@ TINY = {
 }
 PATCH_COUNT = "Patch count (Figs. 4, 10)"
 FUNCTION_DENOISING = "Function denoising (Sec. V, Figs. 11-14, Table II)"
+RAIN_RANGE = "Training rain range (Fig. 8)"
 
 CLICKS = """
 <script>
@@ -92,14 +93,18 @@ def config_hash(report) -> str:
 def test_the_report_opens_with_its_experiments_and_description(report):
     dom = rendered(report, [], "home")
     assert 'id="loading-screen" style="display: none;"' in dom
-    for category in ("Claims", PATCH_COUNT, FUNCTION_DENOISING):
+    for category in ("Claims", PATCH_COUNT, RAIN_RANGE, FUNCTION_DENOISING):
         assert f"<span>{category}</span>" in dom
     assert "Reproduction of" in dom and "Data source: <strong>embedded</strong>" in dom
 
 
 @pytest.mark.parametrize(
     ("category", "result", "caption"),
-    [(PATCH_COUNT, "Fig. 4", "Journal Fig. 4"), (FUNCTION_DENOISING, "Fig. 11", "Journal Fig. 11")],
+    [
+        (PATCH_COUNT, "Fig. 4", "Journal Fig. 4"),
+        (RAIN_RANGE, "Fig. 8", "Journal Fig. 8"),
+        (FUNCTION_DENOISING, "Fig. 11", "Journal Fig. 11"),
+    ],
 )
 def test_each_figure_has_its_caption_and_provenance(report, category, result, caption):
     dom = rendered(report, [(category, None), (result, "information-circle")], "caption")

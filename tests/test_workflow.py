@@ -33,9 +33,13 @@ def _data_targets(results):
 def test_default_dag_builds():
     counts = job_counts()
     rules = ("embedded_pool", "patches", "test_set", "sharpness_sets", "train_patch_count")
+    rules += ("train_sharpness", "evaluate_snapshots", "evaluate_transfer")
     figures = ("patch_count_table", "patch_count_figure", "complexity_figure", "claims")
+    figures += ("runs_table", "runs_figure", "table3", "table3_grid", "data_figure")
+    figures += ("sharpness_examples_figure", "sharpness_table", "sharpness_figure")
     for rule in (*rules, "evaluate", "baselines", *figures):
         assert counts[rule] >= 1, rule
+    assert "depictqa_figure" not in counts  # Figs. 7 and 21 are not reproduced
 
 
 def job_counts(*args) -> dict[str, int]:
@@ -52,6 +56,22 @@ def test_one_figure_builds_only_what_it_needs():
     assert "sharpness_sets" not in counts
 
 
+def test_fig8_trains_one_network_and_category_per_rain_range():
+    counts = job_counts("results/figures/fig8.pdf")
+    assert counts["train_patch_count"] == counts["evaluate"] == 3 * 3  # ranges x counts
+    assert counts["baselines"] == 1 and counts["runs_figure"] == 1
+
+
+def test_depictqa_figures_explain_why_they_are_not_built(tmp_path):
+    result = run_snakemake(
+        "--cores", "1", f"--config=results_dir={tmp_path}", f"{tmp_path}/figures/fig7.pdf",
+        check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "not reproduced" in (tmp_path / "logs/figures/fig7.log").read_text()
+    assert not (tmp_path / "figures/fig7.pdf").exists()
+
+
 def test_paper_dag_lists_every_job():
     counts = job_counts("--configfile=config/paper.yaml")
     assert counts["patches"] == 4 * 9  # four categories x nine counts
@@ -59,8 +79,12 @@ def test_paper_dag_lists_every_job():
     assert counts["real_pool"] == 8
     assert counts["download"] == counts["extract"] == 4  # DIV2K train/valid, CelebA, Urban100
     assert counts["link_placed"] == 2  # Manga109 and Rain100L are placed by hand
-    # Figs. 4/10: 4 categories x 9 counts x 3 networks, medium rain (250k iterations each).
-    assert counts["train_patch_count"] == counts["evaluate"] == 4 * 9 * 3
+    # Figs. 4/10: 4 categories x 9 counts x 3 networks, medium rain (250k iterations each);
+    # Fig. 8 adds ResNet on natural with small and large rain; Table III adds SPDNet and
+    # RCDNet on its five rows (its ResNet runs are Fig. 4's and Fig. 8's).
+    assert counts["train_patch_count"] == counts["evaluate"] == 4 * 9 * 3 + 2 * 9 + 2 * 5
+    assert counts["evaluate_transfer"] == 3 * 9  # the other categories' ResNets on natural
+    assert counts["train_sharpness"] == counts["evaluate_snapshots"] == 3
     assert counts["function_denoising_train"] == 3  # cosine orders 1, 4, 8
     assert counts["function_denoising_figure"] == 4  # Figs. 11-14
 
@@ -78,6 +102,7 @@ def test_cpu_trend_preset_builds_only_its_family():
     assert counts["train_patch_count"] == 2 * 4  # natural, urban x 8, 32, 128, 512
     assert counts["patch_count_figure"] == 2
     assert "function_denoising_train" not in counts and "sharpness_sets" not in counts
+    assert "train_sharpness" not in counts and "table3" not in counts
 
 
 def test_lint_and_format_are_clean():

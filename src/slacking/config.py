@@ -60,9 +60,7 @@ def check_references(config: dict) -> None:
     categories = config["category_data"]
     _require_known(config["categories"], categories, "categories")
     _require_known(config["networks"], available(), "networks")
-    family = config["experiments"]["patch_count"]
-    _require_known(family["networks"], config["networks"], "experiments.patch_count.networks")
-    _require_known([family["rain"]], config["rain"]["ranges"], "experiments.patch_count.rain")
+    _check_experiments(config)
     _require_known(config["sharpness"]["categories"], categories, "sharpness.categories")
     if config["data_source"] == "real" or config["test"]["rain"] == "rain100l":
         sources = config["datasets"]["sources"]
@@ -78,13 +76,42 @@ def check_references(config: dict) -> None:
             _require_known([dataset], sources, key)
     _check_function_denoising(config["function_denoising"])
     claims = config["claims"]
-    _require_known([claims["table3"]["category"]], categories, "claims.table3.category")
     _require_known(claims["complexity_order"], categories, "claims.complexity_order")
+    _require_known([claims["transfer_outlier"]], categories, "claims.transfer_outlier")
     _require_known(
         [claims["function_denoising_unseen_noise"]],
         config["function_denoising"]["test_noises"],
         "claims.function_denoising_unseen_noise",
     )
+
+
+def _check_experiments(config: dict) -> None:
+    """Every network, category and rain range an experiment family names must be defined."""
+    known = {
+        "network": config["networks"],
+        "networks": config["networks"],
+        "category": config["category_data"],
+        "test_category": config["category_data"],
+        "rain": config["rain"]["ranges"],
+        "ranges": config["rain"]["ranges"],
+    }
+    for family, settings in config["experiments"].items():
+        for key, allowed in known.items():
+            if key in settings:
+                names = settings[key] if isinstance(settings[key], list) else [settings[key]]
+                _require_known(names, allowed, f"experiments.{family}.{key}")
+    table3 = config["experiments"]["table3"]
+    for index, row in enumerate(table3["rows"]):
+        _require_known(
+            [row["rain"]], config["rain"]["ranges"], f"experiments.table3.rows[{index}].rain"
+        )
+        _require_known(row["paper"], table3["networks"], f"experiments.table3.rows[{index}].paper")
+    if len(table3["counts"]) != len(table3["rows"]):
+        raise ConfigError(
+            f"config error at experiments.table3.counts: {len(table3['counts'])} counts for "
+            f"{len(table3['rows'])} rows; give one patch count per row"
+        )
+    _require_known(table3["fig1_rows"], range(len(table3["rows"])), "experiments.table3.fig1_rows")
 
 
 def _check_function_denoising(toy: dict) -> None:

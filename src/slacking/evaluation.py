@@ -10,6 +10,7 @@ import torch
 
 from .data.images import write_png
 from .metrics import decoupled_metrics
+from .training import load_model
 
 
 @torch.no_grad()
@@ -56,3 +57,36 @@ def write_examples(directory: Path, test_set: dict, derained: np.ndarray, count:
             [test_set["I"][index], derained[index], test_set["B"][index]], axis=1
         )
         write_png(directory / f"{index:03d}.png", strip)
+
+
+def evaluate_snapshots(
+    snapshot_dir: Path, test_set: dict, threshold: float, batch_size: int, strip_image: int
+) -> tuple[pd.DataFrame, dict]:
+    """Every snapshot of a run (``iter_*.pt``) on ``test_set``: per-image metrics with an
+    ``iteration`` column, and the strip of Fig. 6b: the rainy and clean ``strip_image`` and the
+    output at each iteration (``iterations``, ``outputs``)."""
+    paths = sorted(Path(snapshot_dir).glob("iter_*.pt"))
+    if not paths:
+        raise FileNotFoundError(
+            f"no snapshots in {snapshot_dir}: train with training.snapshot_every > 0"
+        )
+    if not 0 <= strip_image < len(test_set["I"]):
+        raise ValueError(
+            f"strip_image {strip_image} is not among the {len(test_set['I'])} test images"
+        )
+    tables, iterations, outputs = [], [], []
+    for path in paths:
+        iteration = int(path.stem.removeprefix("iter_"))
+        derained = derain(load_model(path), test_set["I"], batch_size)
+        table = metrics_table(derained, test_set, threshold)
+        table.insert(0, "iteration", iteration)
+        tables.append(table)
+        iterations.append(iteration)
+        outputs.append(derained[strip_image])
+    strip = {
+        "iterations": np.array(iterations),
+        "outputs": np.stack(outputs),
+        "rainy": test_set["I"][strip_image],
+        "clean": test_set["B"][strip_image],
+    }
+    return pd.concat(tables, ignore_index=True), strip

@@ -6,15 +6,19 @@ from pathlib import Path
 
 import pandas as pd
 
+# What identifies a training run in a metrics table; ``category`` is always the test images'
+# category, ``train_category`` is there only when the run trained on another (transfer).
+RUN_KEYS = ["network", "train_category", "category", "rain_range", "n"]
 
-def patch_count_table(runs: list[dict], metric_files: list, baseline_files: list) -> pd.DataFrame:
-    """Rows: kind ("model", "identity", "perfect"), network, category, rain_range, n, image,
+
+def runs_table(runs: list[dict], metric_files: list, baseline_files: list) -> pd.DataFrame:
+    """Rows: kind ("model", "identity", "perfect"), the run's keys (``RUN_KEYS``), image,
     E_R, E_B, PSNR. ``runs[i]`` describes ``metric_files[i]``; baseline files are named by
-    category."""
+    the test category."""
     frames = []
     for run, path in zip(runs, metric_files, strict=True):
         frame = pd.read_csv(path)
-        for key in ("network", "category", "rain_range", "n"):
+        for key in reversed([k for k in RUN_KEYS if k in run]):
             frame.insert(0, key, run[key])
         frame.insert(0, "kind", "model")
         frames.append(frame)
@@ -26,7 +30,7 @@ def patch_count_table(runs: list[dict], metric_files: list, baseline_files: list
 
 
 def run_means(table: pd.DataFrame) -> pd.DataFrame:
-    """Per model run (network, category, n): mean E_R, E_B and PSNR over its test images, its
+    """Per model run (its ``RUN_KEYS``): mean E_R, E_B and PSNR over its test images, its
     category's identity and perfect baselines, and whether it converged.
 
     A run counts as converged when its mean E_B is below the identity derainer's: a network
@@ -34,9 +38,8 @@ def run_means(table: pd.DataFrame) -> pd.DataFrame:
     its E_R says nothing about generalization (a blurring network also "removes rain").
     """
     models = table[table["kind"] == "model"]
-    means = models.groupby(["network", "category", "n"], as_index=False)[
-        ["E_R", "E_B", "PSNR"]
-    ].mean()
+    keys = [key for key in RUN_KEYS if key in models.columns]
+    means = models.groupby(keys, as_index=False)[["E_R", "E_B", "PSNR"]].mean()
     baselines = table[table["kind"] != "model"].groupby(["category", "kind"])[["E_R", "E_B"]].mean()
     for kind in ("identity", "perfect"):
         for metric in ("E_R", "E_B"):
@@ -54,15 +57,21 @@ def rank_correlation(x: pd.Series, y: pd.Series) -> float:
     return float(x.rank().corr(y.rank()))
 
 
+def series_keys(means: pd.DataFrame) -> list[str]:
+    """The run keys that tell one line of a figure from another: all but the patch count."""
+    return [key for key in RUN_KEYS if key in means.columns and key != "n"]
+
+
 def trend_table(means: pd.DataFrame) -> pd.DataFrame:
-    """Per network and category: Spearman's rho of mean E_R and of mean E_B with the patch
-    count (the papers: E_R falls, rho < 0; E_B falls too), and how many runs converged."""
+    """Per series (network, category, ...): Spearman's rho of mean E_R and of mean E_B with
+    the patch count (the papers: E_R falls, rho < 0; E_B falls too), and how many runs
+    converged."""
     rows = []
-    for (network, category), group in means.groupby(["network", "category"], sort=False):
+    keys = series_keys(means)
+    for names, group in means.groupby(keys, sort=False):
         rows.append(
             {
-                "network": network,
-                "category": category,
+                **dict(zip(keys, names, strict=True)),
                 "rho_E_R_vs_n": rank_correlation(group["n"], group["E_R"]),
                 "rho_E_B_vs_n": rank_correlation(group["n"], group["E_B"]),
                 "converged_runs": f"{int(group['converged'].sum())}/{len(group)}",
@@ -72,14 +81,15 @@ def trend_table(means: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_markdown(table: pd.DataFrame) -> str:
-    """Mean E_R and E_B per network, category and patch count, with each category's identity
-    and perfect derainers beside them, the rank correlations with the patch count, and the runs
-    that did not converge: the numbers behind Figs. 4 and 10 at a glance."""
+    """Mean E_R and E_B per series (network, category, ...) and patch count, with the test
+    category's identity and perfect derainers beside them, the rank correlations with the patch
+    count, and the runs that did not converge: the numbers behind a figure at a glance."""
     means = run_means(table)
     sections = []
-    baselines = means.groupby(["network", "category"]).first()
+    keys = series_keys(means)
+    baselines = means.groupby(keys).first()
     for metric in ("E_R", "E_B"):
-        grid = means.pivot_table(index=["network", "category"], columns="n", values=metric)
+        grid = means.pivot_table(index=keys, columns="n", values=metric)
         grid.columns = [f"n={int(n)}" for n in grid.columns]
         for kind in ("identity", "perfect"):
             grid[kind] = baselines[f"{kind}_{metric}"]
@@ -89,7 +99,7 @@ def summary_markdown(table: pd.DataFrame) -> str:
     sections.append(f"## Rank correlation with the patch count (Spearman)\n\n{trends}\n")
     failed = means[~means["converged"]]
     if len(failed):
-        listed = failed[["network", "category", "n", "E_B", "identity_E_B"]].round(2)
+        listed = failed[[*keys, "n", "E_B", "identity_E_B"]].round(2)
         sections.append(
             "## Not converged (mean E_B not below the identity derainer's)\n\n"
             "Their E_R does not measure rain removal; figures draw them with open markers.\n\n"
@@ -105,3 +115,28 @@ def normalised_e_r(means: pd.DataFrame) -> pd.DataFrame:
     grouped = means.groupby(["network", "category"])["E_R"]
     low, high = grouped.transform("min"), grouped.transform("max")
     return means.assign(E_R_normalised=((means["E_R"] - low) / (high - low)).fillna(0.0))
+
+
+def sharpness_table(classes: list[str], metric_files: list, baseline_file) -> pd.DataFrame:
+    """Fig. 6a's long table: kind ("model", "identity", "perfect"), sharpness class,
+    iteration, image, E_R, E_B, PSNR; the baselines are those of the test category."""
+    frames = []
+    for sclass, path in zip(classes, metric_files, strict=True):
+        frame = pd.read_csv(path)
+        frame.insert(0, "sharpness", sclass)
+        frame.insert(0, "kind", "model")
+        frames.append(frame)
+    frames.append(pd.read_csv(baseline_file).rename(columns={"baseline": "kind"}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def sharpness_means(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean E_R, E_B, PSNR per sharpness class and iteration; converged as in ``run_means``."""
+    models = table[table["kind"] == "model"]
+    means = models.groupby(["sharpness", "iteration"], as_index=False, sort=False)[
+        ["E_R", "E_B", "PSNR"]
+    ].mean()
+    identity = table[table["kind"] == "identity"]["E_B"].mean()
+    means["identity_E_B"] = identity
+    means["converged"] = means["E_B"] < identity
+    return means

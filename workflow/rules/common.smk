@@ -27,8 +27,20 @@ PLACED = [name for name, spec in SOURCES.items() if "placed" in spec]
 # Report categories (snakemake --report): one per experiment.
 PATCH_COUNT_CATEGORY = "Patch count (Figs. 4, 10)"
 FUNCTION_DENOISING_CATEGORY = "Function denoising (Sec. V, Figs. 11-14, Table II)"
+RAIN_RANGE_CATEGORY = "Training rain range (Fig. 8)"
+TRANSFER_CATEGORY = "Other test category (NeurIPS appendix B)"
+SHARPNESS_CATEGORY = "Sharpness (Figs. 5, 6)"
+TABLE3_CATEGORY = "Other networks (Table III, Figs. 1, 15)"
+# Figures drawn from one family's runs table: name -> (family, report category, label).
+FAMILY_FIGURES = {
+    "fig8": ("rain_range", RAIN_RANGE_CATEGORY, "Fig. 8"),
+    "transfer": ("transfer", TRANSFER_CATEGORY, "NeurIPS Fig. 10"),
+}
 # Markdown tables shown in the report as HTML pages: name -> (category, label).
 TABLE_PAGES = {
+    "tables/table3": (TABLE3_CATEGORY, "Table III"),
+    "tables/rain_range_summary": (RAIN_RANGE_CATEGORY, "summary of Fig. 8"),
+    "tables/transfer_summary": (TRANSFER_CATEGORY, "summary of the transfer figure"),
     "claims": ("Claims", "the papers' claims checked"),
     "tables/patch_count_summary": (PATCH_COUNT_CATEGORY, "summary of Figs. 4 and 10"),
     "tables/function_denoising_mse": (FUNCTION_DENOISING_CATEGORY, "test MSE table"),
@@ -66,6 +78,7 @@ wildcard_constraints:
     source="embedded|real",
     network=alternatives(config["networks"]),
     rain_range=alternatives(config["rain"]["ranges"]),
+    sclass=alternatives(config["sharpness"]["classes"]),
 
 
 def pool_manifest(category, split):
@@ -122,11 +135,118 @@ def patch_count_runs():
     ]
 
 
-def patch_count_metrics():
+def rain_range_runs():
+    """Fig. 8: one network and category, every training rain range and patch count."""
+    family = config["experiments"]["rain_range"]
     return [
-        f"{R}/metrics/{run['network']}/{run['category']}/{run['rain_range']}/n{run['n']}.csv"
-        for run in patch_count_runs()
+        {
+            "network": family["network"],
+            "category": family["category"],
+            "rain_range": rain,
+            "n": n,
+        }
+        for rain in family["ranges"]
+        for n in config["patches"]["counts"]
     ]
+
+
+def transfer_runs():
+    """NeurIPS appendix B: the patch-count models of every category, on one test category."""
+    family = config["experiments"]["transfer"]
+    return [
+        {
+            "network": family["network"],
+            "train_category": category,
+            "category": family["test_category"],
+            "rain_range": family["rain"],
+            "n": n,
+        }
+        for category in config["categories"]
+        for n in config["patches"]["counts"]
+    ]
+
+
+def table3_runs():
+    """Table III: every network on every row (patch count, training rain)."""
+    family = config["experiments"]["table3"]
+    return [
+        {
+            "network": network,
+            "category": family["category"],
+            "rain_range": row["rain"],
+            "n": n,
+        }
+        for row, n in zip(family["rows"], family["counts"])
+        for network in family["networks"]
+    ]
+
+
+RUNS = {
+    "patch_count": patch_count_runs,
+    "rain_range": rain_range_runs,
+    "transfer": transfer_runs,
+    "table3": table3_runs,
+}
+
+
+def metrics_path(run):
+    """Where a run's per-image metrics are: on its own category's test set, or another's."""
+    trained_on = run.get("train_category", run["category"])
+    tested_on = "" if trained_on == run["category"] else f"on-{run['category']}/"
+    return (
+        f"{R}/metrics/{tested_on}{run['network']}/{trained_on}/{run['rain_range']}/"
+        f"n{run['n']}.csv"
+    )
+
+
+def family_metrics(family):
+    return [metrics_path(run) for run in RUNS[family]()]
+
+
+def family_baselines(family):
+    categories = dict.fromkeys(run["category"] for run in RUNS[family]())
+    return [f"{R}/metrics/baselines/{category}.csv" for category in categories]
+
+
+def patch_count_metrics():
+    return family_metrics("patch_count")
+
+
+def grid_runs(figure):
+    """The runs whose outputs Fig. 1 (the first network, three rows) or Fig. 15 (every network
+    and row of Table III) show, in order."""
+    family = config["experiments"]["table3"]
+    runs = table3_runs()
+    if figure == "fig15":
+        return runs
+    rows = [
+        (family["rows"][i]["rain"], family["counts"][i]) for i in family["fig1_rows"]
+    ]
+    first = family["networks"][0]
+    return [
+        next(
+            r
+            for r in runs
+            if r["network"] == first and (r["rain_range"], r["n"]) == row
+        )
+        for row in rows
+    ]
+
+
+def sharpness_runs():
+    family = config["experiments"]["sharpness"]
+    return [
+        f"{family['network']}/{sclass}/{family['rain']}"
+        for sclass in sharpness_classes()
+    ]
+
+
+def sharpness_metrics():
+    return [f"{R}/metrics/sharpness/{run}.csv" for run in sharpness_runs()]
+
+
+def sharpness_strips():
+    return [f"{R}/examples/sharpness/{run}.npz" for run in sharpness_runs()]
 
 
 def family_targets():
@@ -139,8 +259,20 @@ def family_targets():
             f"{R}/figures/fig9.pdf",
             f"{R}/figures/fig10.pdf",
             f"{R}/tables/patch_count_summary.html",
+            f"{R}/figures/fig3.pdf",
         ],
-        "sharpness": sharpness_targets(),
+        "rain_range": [
+            f"{R}/figures/fig8.pdf",
+            f"{R}/tables/rain_range_summary.html",
+        ],
+        "transfer": [f"{R}/figures/transfer.pdf", f"{R}/tables/transfer_summary.html"],
+        "sharpness": [f"{R}/figures/fig5.pdf", f"{R}/figures/fig6.pdf"],
+        "table3": [
+            f"{R}/tables/table3.html",
+            f"{R}/tables/table3.tex",
+            f"{R}/figures/fig1.pdf",
+            f"{R}/figures/fig15.pdf",
+        ],
         "function_denoising": [
             f"{R}/tables/table2.html",
             f"{R}/tables/function_denoising_mse.html",
@@ -163,6 +295,10 @@ def claims_inputs(wildcards):
             "patch_count": f"{R}/tables/patch_count.csv",
             "complexity": f"{R}/tables/complexity.csv",
         },
+        "rain_range": {"rain_range": f"{R}/tables/runs/rain_range.csv"},
+        "transfer": {"transfer": f"{R}/tables/runs/transfer.csv"},
+        "sharpness": {"sharpness": f"{R}/tables/sharpness.csv"},
+        "table3": {"table3": f"{R}/tables/table3.csv"},
         "function_denoising": {
             "function_denoising": f"{R}/tables/function_denoising_mse.csv"
         },

@@ -26,6 +26,54 @@ rule evaluate:
         "../scripts/evaluate.py"
 
 
+rule evaluate_transfer:
+    input:
+        model=f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
+        test_set=lambda wc: test_set_path(wc.test_category),
+    output:
+        metrics=f"{R}/metrics/on-{{test_category}}/{{network}}/{{category}}/{{rain_range}}/n{{n}}.csv",
+    log:
+        f"{R}/logs/evaluate/on-{{test_category}}/{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
+    wildcard_constraints:
+        test_category=alternatives(config["category_data"]),
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        threshold=config["metrics"]["threshold"],
+        batch_size=config["evaluation"]["batch_size"],
+    script:
+        "../scripts/evaluate.py"
+
+
+rule evaluate_snapshots:
+    input:
+        # The snapshots lie next to model.pt; they are not outputs of training, so that a
+        # failed run's snapshots survive for its resumption.
+        model=f"{R}/models/{{network}}/sharpness-{{sclass}}/{{rain_range}}/model.pt",
+        test_set=test_set_path(config["experiments"]["sharpness"]["test_category"]),
+    output:
+        metrics=f"{R}/metrics/sharpness/{{network}}/{{sclass}}/{{rain_range}}.csv",
+        strip=f"{R}/examples/sharpness/{{network}}/{{sclass}}/{{rain_range}}.npz",
+    log:
+        f"{R}/logs/evaluate/sharpness/{{network}}/{{sclass}}/{{rain_range}}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    params:
+        threshold=config["metrics"]["threshold"],
+        batch_size=config["evaluation"]["batch_size"],
+        strip_image=config["experiments"]["sharpness"]["strip_image"],
+    script:
+        "../scripts/evaluate_snapshots.py"
+
+
 rule baselines:
     input:
         lambda wc: test_set_path(wc.category),

@@ -16,6 +16,7 @@ rule claims:
         runtime=5,
     params:
         claims=config["claims"],
+        experiments=config["experiments"],
         train_noise=config["function_denoising"]["train_noise"],
         provenance=PROVENANCE,
     script:

@@ -25,3 +25,34 @@ rule train_patch_count:
         seed=config["seed"],
     script:
         "../scripts/train.py"
+
+
+rule train_sharpness:
+    input:
+        f"{R}/data/sharpness/{{sclass}}.npy",
+    output:
+        f"{R}/models/{{network}}/sharpness-{{sclass}}/{{rain_range}}/model.pt",
+    log:
+        f"{R}/logs/train/{{network}}/sharpness-{{sclass}}/{{rain_range}}.log",
+    conda:
+        ENV
+    threads: config["training"]["resources"]["threads"]
+    resources:
+        gpu=config["training"]["resources"]["gpu"],
+        mem_mb=by_attempt(config["training"]["resources"]["mem_mb"]),
+        runtime=by_attempt(config["training"]["resources"]["runtime"]),
+        cpus_per_task=config["training"]["resources"]["threads"],
+    params:
+        network_kwargs=lambda wc: config["networks"][wc.network],
+        # Weights are kept every snapshot_every iterations (next to model.pt) for Fig. 6a.
+        training={
+            **config["training"],
+            **{
+                key: config["experiments"]["sharpness"][key]
+                for key in ("iterations", "snapshot_every")
+            },
+        },
+        rain=config["rain"],
+        seed=config["seed"],
+    script:
+        "../scripts/train.py"

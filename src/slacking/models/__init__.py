@@ -76,6 +76,19 @@ def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
     return F.pad(x, (0, pad_w, 0, pad_h), mode=mode)
 
 
+@torch.no_grad()
+def kaiming_scaled(module: torch.nn.Module, scale: float) -> None:
+    """BasicSR's ``default_init_weights``: Kaiming-normal conv weights times ``scale``, zero
+    bias. A small scale keeps residual branches near zero at the start, so deep stacks without
+    batch norm begin close to the identity and train stably."""
+    for m in module.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            torch.nn.init.kaiming_normal_(m.weight)
+            m.weight.mul_(scale)
+            if m.bias is not None:
+                torch.nn.init.zeros_(m.bias)
+
+
 def _qualified(obj) -> str:
     return f"{obj.__module__}.{getattr(obj, '__qualname__', repr(obj))}"
 

@@ -11,21 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import register
-
-
-@torch.no_grad()
-def _kaiming_scaled(module: nn.Module, scale: float) -> None:
-    """BasicSR's ``default_init_weights``: Kaiming-normal weights times ``scale``, zero bias.
-
-    The 0.1 scale keeps every residual branch small at the start, so the deep stack begins close
-    to the identity and trains stably without batch norm.
-    """
-    for m in module.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight)
-            m.weight.mul_(scale)
-            nn.init.zeros_(m.bias)
+from . import kaiming_scaled, register
 
 
 class ResidualBlockNoBN(nn.Module):
@@ -36,7 +22,7 @@ class ResidualBlockNoBN(nn.Module):
         self.conv1 = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
         self.conv2 = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
         self.relu = nn.ReLU(inplace=True)
-        _kaiming_scaled(self, 0.1)
+        kaiming_scaled(self, 0.1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.conv2(self.relu(self.conv1(x)))
@@ -54,7 +40,7 @@ class MSRResNet(nn.Module):
         self.conv_last = nn.Conv2d(num_feat, 3, 3, 1, 1)
         self.lrelu = nn.LeakyReLU(negative_slope=0.1, inplace=True)
         for conv in (self.conv_first, self.conv_hr, self.conv_last):
-            _kaiming_scaled(conv, 0.1)
+            kaiming_scaled(conv, 0.1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         feat = self.body(self.lrelu(self.conv_first(x)))

@@ -14,6 +14,7 @@ from .style import (
     NETWORK_LABELS,
     apply_style,
     category_color,
+    save_figure,
     unconverged_handle,
 )
 
@@ -60,6 +61,4 @@ def plot_complexity(
     handles.append(unconverged_handle())
     fig.tight_layout()
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0), fontsize=7)
-    for out in outs:  # PDF for papers, PNG for the report
-        fig.savefig(out, metadata=metadata, dpi=200)
-    plt.close(fig)
+    save_figure(fig, outs, metadata)

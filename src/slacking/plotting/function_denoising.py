@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..function_denoising import Noise
-from .style import COLUMN_WIDTH_IN, apply_style
+from .style import COLUMN_WIDTH_IN, apply_style, save_figure
 
 TRAINING_SETTING_COLOR = "tab:red"
 
@@ -90,6 +90,4 @@ def plot_panels(
     ]
     fig.tight_layout()
     fig.legend(handles=handles, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize=7)
-    for out in outs:  # PDF for papers, PNG for the report
-        fig.savefig(out, metadata=metadata, dpi=200)
-    plt.close(fig)
+    save_figure(fig, outs, metadata)

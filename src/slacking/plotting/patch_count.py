@@ -15,6 +15,7 @@ from .style import (
     NETWORK_LABELS,
     apply_style,
     category_color,
+    save_figure,
     unconverged_handle,
 )
 
@@ -89,6 +90,4 @@ def plot_metric_vs_count(
         handles.append(unconverged_handle())
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout()
-    for out in outs:  # PDF for papers, PNG for the report
-        fig.savefig(out, metadata=metadata, dpi=200)
-    plt.close(fig)
+    save_figure(fig, outs, metadata)

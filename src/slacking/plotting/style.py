@@ -21,7 +21,14 @@ CATEGORY_LABELS = {
 }
 
 
-NETWORK_LABELS = {"resnet": "ResNet", "unet": "UNet", "swinir": "SwinIR"}
+NETWORK_LABELS = {
+    "resnet": "ResNet",
+    "unet": "UNet",
+    "swinir": "SwinIR",
+    "spdnet": "SPDNet",
+    "rcdnet": "RCDNet",
+}
+RAIN_COLORS = dict(zip(["small", "medium", "large"], sns.color_palette("flare", 3), strict=True))
 
 
 def apply_style() -> None:
@@ -37,3 +44,11 @@ def unconverged_handle():
     """The legend entry of the open white marker every figure draws for unconverged runs."""
     label = "not converged ($E_B$ ≥ identity's)"
     return plt.Line2D([], [], color="0.3", marker="o", mfc="white", ls="", label=label)
+
+
+def save_figure(fig, outs, metadata: dict | None = None) -> None:
+    """Write ``fig`` to every path in ``outs`` (PDF for papers, PNG for the report) with the
+    provenance ``metadata`` (``slacking.provenance.pdf_metadata``), then close it."""
+    for out in outs:
+        fig.savefig(out, metadata=metadata, dpi=200)
+    plt.close(fig)

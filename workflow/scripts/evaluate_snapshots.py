@@ -1,0 +1,22 @@
+"""Evaluate the weights a run kept during training (Fig. 6): metrics and one image's outputs."""
+
+import sys
+from pathlib import Path
+
+import _package  # noqa: F401  (puts src/ on sys.path)
+import numpy as np
+import torch
+
+from slacking.evaluation import evaluate_snapshots
+
+sys.stderr = open(snakemake.log[0], "w")
+torch.set_num_threads(snakemake.threads)
+table, strip = evaluate_snapshots(
+    Path(snakemake.input.model).parent / "snapshots",
+    dict(np.load(snakemake.input.test_set)),
+    snakemake.params.threshold,
+    snakemake.params.batch_size,
+    snakemake.params.strip_image,
+)
+table.to_csv(snakemake.output.metrics, index=False)
+np.savez_compressed(snakemake.output.strip, **strip)

@@ -1,0 +1,14 @@
+"""Fig. 6a's numbers: every sharpness class's snapshots on the test set, with the baselines."""
+
+import sys
+
+import _package  # noqa: F401  (puts src/ on sys.path)
+
+from slacking.provenance import write_csv
+from slacking.tables import sharpness_table
+
+sys.stderr = open(snakemake.log[0], "w")
+table = sharpness_table(
+    snakemake.params.classes, snakemake.input.metrics, snakemake.input.baselines
+)
+write_csv(table, snakemake.output[0], snakemake.params.provenance)
