@@ -76,7 +76,27 @@ def _mutations():
     def unknown_target(c):
         c["targets"] = ["patch_count", "figure99"]
 
+    def example_image_not_saved(c):
+        c["experiments"]["table3"]["example_image"] = c["evaluation"]["examples"]
+
+    def snapshots_beyond_training(c):
+        c["experiments"]["sharpness"]["snapshot_every"] = 1000
+
+    def counts_for_other_rows(c):
+        c["experiments"]["table3"]["counts"] = [8, 8]
+
+    def unknown_range_in_rain_family(c):
+        c["experiments"]["rain_range"]["ranges"] = ["small", "huge"]
+
+    def unknown_outlier(c):
+        c["claims"]["transfer_outlier"] = "manga"
+
     return [
+        (example_image_not_saved, r"at experiments.table3.example_image: 4 is larger than"),
+        (snapshots_beyond_training, r"at experiments.sharpness.snapshot_every: 1000 is larger"),
+        (counts_for_other_rows, r"at experiments.table3.counts: 2 counts for 5 rows"),
+        (unknown_range_in_rain_family, r"at experiments.rain_range.ranges: unknown \['huge'\]"),
+        (unknown_outlier, r"at claims.transfer_outlier: unknown \['manga'\]"),
         (
             panel_of_unknown_order,
             r"at function_denoising.four_panel: unknown \[3\] \(allowed: 1, 4, 8\)",

@@ -141,3 +141,10 @@ def test_snapshots_keep_weights_at_intermediate_iterations(tmp_path, patches):
     final = load_model(tmp_path / "model.pt")
     assert not torch.equal(early.conv_last.weight, final.conv_last.weight)
     assert len(list((tmp_path / "checkpoints").iterdir())) == 2  # keep_checkpoints
+
+
+def test_a_run_with_other_settings_drops_the_old_runs_snapshots(tmp_path, patches):
+    Trainer(patches, settings(iterations=20, snapshot_every=8), tmp_path).run()
+    Trainer(patches, settings(iterations=12, snapshot_every=5), tmp_path).run()
+    names = sorted(p.name for p in (tmp_path / "snapshots").iterdir())
+    assert names == ["iter_00000005.pt", "iter_00000010.pt"]  # none of the first run's

@@ -77,6 +77,7 @@ def check_references(config: dict) -> None:
     _check_function_denoising(config["function_denoising"])
     claims = config["claims"]
     _require_known(claims["complexity_order"], categories, "claims.complexity_order")
+    # Not required among `categories`: without it, its claim says NOT RUN and why.
     _require_known([claims["transfer_outlier"]], categories, "claims.transfer_outlier")
     _require_known(
         [claims["function_denoising_unseen_noise"]],
@@ -86,6 +87,8 @@ def check_references(config: dict) -> None:
 
 
 def _check_experiments(config: dict) -> None:
+    from .models import available
+
     """Every network, category and rain range an experiment family names must be defined."""
     known = {
         "network": config["networks"],
@@ -105,13 +108,28 @@ def _check_experiments(config: dict) -> None:
         _require_known(
             [row["rain"]], config["rain"]["ranges"], f"experiments.table3.rows[{index}].rain"
         )
-        _require_known(row["paper"], table3["networks"], f"experiments.table3.rows[{index}].paper")
+        _require_known(row["paper"], available(), f"experiments.table3.rows[{index}].paper")
     if len(table3["counts"]) != len(table3["rows"]):
         raise ConfigError(
             f"config error at experiments.table3.counts: {len(table3['counts'])} counts for "
             f"{len(table3['rows'])} rows; give one patch count per row"
         )
     _require_known(table3["fig1_rows"], range(len(table3["rows"])), "experiments.table3.fig1_rows")
+    sharpness = config["experiments"]["sharpness"]
+    limits = [  # (value, key, the largest allowed, what sets it)
+        (table3["example_image"], "table3.example_image", config["evaluation"]["examples"] - 1,
+         "evaluation.examples - 1"),
+        (sharpness["strip_image"], "sharpness.strip_image", config["test"]["count"] - 1,
+         "test.count - 1"),
+        (sharpness["snapshot_every"], "sharpness.snapshot_every", sharpness["iterations"],
+         "experiments.sharpness.iterations"),
+    ]  # fmt: skip
+    for value, key, largest, source in limits:
+        # Checked before any job runs: these would otherwise fail only after training.
+        if value > largest:
+            raise ConfigError(
+                f"config error at experiments.{key}: {value} is larger than {source} ({largest})"
+            )
 
 
 def _check_function_denoising(toy: dict) -> None:

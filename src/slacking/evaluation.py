@@ -60,7 +60,12 @@ def write_examples(directory: Path, test_set: dict, derained: np.ndarray, count:
 
 
 def evaluate_snapshots(
-    snapshot_dir: Path, test_set: dict, threshold: float, batch_size: int, strip_image: int
+    snapshot_dir: Path,
+    test_set: dict,
+    threshold: float,
+    batch_size: int,
+    strip_image: int,
+    device: str = "cpu",
 ) -> tuple[pd.DataFrame, dict]:
     """Every snapshot of a run (``iter_*.pt``) on ``test_set``: per-image metrics with an
     ``iteration`` column, and the strip of Fig. 6b: the rainy and clean ``strip_image`` and the
@@ -77,7 +82,7 @@ def evaluate_snapshots(
     tables, iterations, outputs = [], [], []
     for path in paths:
         iteration = int(path.stem.removeprefix("iter_"))
-        derained = derain(load_model(path), test_set["I"], batch_size)
+        derained = derain(load_model(path, device), test_set["I"], batch_size)
         table = metrics_table(derained, test_set, threshold)
         table.insert(0, "iteration", iteration)
         tables.append(table)

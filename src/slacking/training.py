@@ -235,6 +235,14 @@ class Trainer:
             self.last_checkpoint = path
             _say(f"resumed from {path} at iteration {self.iteration}")
         self._truncate_log()
+        self._drop_later_snapshots()
+
+    def _drop_later_snapshots(self) -> None:
+        """Snapshots past the resumed iteration (all of them on a fresh start) belong to an
+        earlier run with other settings; evaluating them would mix two runs in one curve."""
+        for path in (self.out_dir / "snapshots").glob("iter_*.pt"):
+            if int(path.stem.removeprefix("iter_")) > self.iteration:
+                path.unlink()
 
     # -- log -----------------------------------------------------------------------------------
     @property

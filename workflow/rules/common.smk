@@ -53,6 +53,11 @@ def by_attempt(value):
     return lambda wildcards, attempt: value * attempt
 
 
+# Weights kept per sharpness run (Fig. 6), each evaluated on the whole test set.
+SNAPSHOTS = -(
+    -config["experiments"]["sharpness"]["iterations"]
+    // config["experiments"]["sharpness"]["snapshot_every"]
+)
 STACK_COUNTS = config["training"]["stack_counts"]
 TRAIN_LOG = "stacked" if STACK_COUNTS else "n{n}"
 # A stacked job may take as long as its runs one after another (on a CPU it does).

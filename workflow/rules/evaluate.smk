@@ -62,10 +62,13 @@ rule evaluate_snapshots:
         f"{R}/logs/evaluate/sharpness/{{network}}/{{sclass}}/{{rain_range}}.log",
     conda:
         ENV
-    threads: 1
+    threads: config["training"]["resources"]["threads"]
     resources:
-        mem_mb=2000,
-        runtime=60,
+        # Every snapshot is a full evaluation: on the training GPU where there is one.
+        gpu=config["training"]["resources"]["gpu"],
+        mem_mb=by_attempt(4000),
+        runtime=by_attempt(10 * SNAPSHOTS),
+        cpus_per_task=config["training"]["resources"]["threads"],
     params:
         threshold=config["metrics"]["threshold"],
         batch_size=config["evaluation"]["batch_size"],

@@ -17,6 +17,7 @@ rule claims:
     params:
         claims=config["claims"],
         experiments=config["experiments"],
+        sharpness_classes=config["sharpness"]["classes"],
         train_noise=config["function_denoising"]["train_noise"],
         provenance=PROVENANCE,
     script:

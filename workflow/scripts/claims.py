@@ -10,7 +10,11 @@ from slacking.provenance import read_csv, write_csv, write_text
 sys.stderr = open(snakemake.log[0], "w")
 tables = {key: read_csv(path) for key, path in snakemake.input.items()}
 claims = all_claims(
-    tables, snakemake.params.claims, snakemake.params.experiments, snakemake.params.train_noise
+    tables,
+    snakemake.params.claims,
+    snakemake.params.experiments,
+    snakemake.params.train_noise,
+    snakemake.params.sharpness_classes,
 )
 frame = claims_frame(claims)
 record = snakemake.params.provenance

@@ -5,7 +5,7 @@ import sys
 import _package  # noqa: F401  (puts src/ on sys.path)
 import numpy as np
 
-from slacking.plotting.examples import data_grid, plot_grid
+from slacking.plotting.examples import PER_ROW, data_grid, plot_grid
 from slacking.provenance import pdf_metadata
 from slacking.training import rain_range_from_config
 
@@ -13,7 +13,7 @@ sys.stderr = open(snakemake.log[0], "w")
 rain = snakemake.params.rain
 rows = data_grid(
     {
-        c: np.load(p)
+        c: np.load(p, mmap_mode="r")[:PER_ROW]
         for c, p in zip(snakemake.params.categories, snakemake.input.patches, strict=True)
     },
     {name: rain_range_from_config(rain, name) for name in rain["ranges"]},

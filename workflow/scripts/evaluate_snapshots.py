@@ -17,6 +17,7 @@ table, strip = evaluate_snapshots(
     snakemake.params.threshold,
     snakemake.params.batch_size,
     snakemake.params.strip_image,
+    device="cuda" if torch.cuda.is_available() else "cpu",
 )
 table.to_csv(snakemake.output.metrics, index=False)
 np.savez_compressed(snakemake.output.strip, **strip)

@@ -15,6 +15,7 @@ from ..sharpness import laplacian_variance
 from .style import CATEGORY_LABELS, NETWORK_LABELS, apply_style, save_figure
 
 Tile = tuple[str, np.ndarray]  # (title, uint8 image, RGB or gray)
+PER_ROW = 4  # examples per category or class in Figs. 3 and 5
 
 
 def plot_grid(
@@ -78,7 +79,7 @@ def data_grid(
     test_rain: np.ndarray,
     size: int,
     seed: int,
-    per_row: int = 4,
+    per_row: int = PER_ROW,
 ) -> list:
     """Fig. 3: (a) training patches per category, (b) a training rain layer per Table I range
     (rendered on black at ``size`` pixels from ``seed``), (c) test rain layers."""
@@ -101,7 +102,7 @@ def data_grid(
     return rows
 
 
-def sharpness_grid(sets: dict[str, np.ndarray], per_row: int = 4) -> list:
+def sharpness_grid(sets: dict[str, np.ndarray], per_row: int = PER_ROW) -> list:
     """Fig. 5: patches of each sharpness class, titled with their Laplacian variance."""
     return [
         (
