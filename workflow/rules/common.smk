@@ -213,10 +213,6 @@ def family_baselines(family):
     return [f"{R}/metrics/baselines/{category}.csv" for category in categories]
 
 
-def patch_count_metrics():
-    return family_metrics("patch_count")
-
-
 def grid_runs(figure):
     """The runs whose outputs Fig. 1 (the first network, three rows) or Fig. 15 (every network
     and row of Table III) show, in order."""

@@ -2,12 +2,12 @@
 # never retrains a model.
 
 
+# The patch-count family's table keeps its own paths (Figs. 4, 9, 10 and the claims read it);
+# every other family's goes through runs_table below, with the same script.
 rule patch_count_table:
     input:
-        metrics=patch_count_metrics(),
-        baselines=expand(
-            f"{R}/metrics/baselines/{{category}}.csv", category=config["categories"]
-        ),
+        metrics=family_metrics("patch_count"),
+        baselines=family_baselines("patch_count"),
     output:
         table=f"{R}/tables/patch_count.csv",
         summary=f"{R}/tables/patch_count_summary.md",
@@ -22,7 +22,7 @@ rule patch_count_table:
         runs=patch_count_runs(),
         provenance=PROVENANCE,
     script:
-        "../scripts/patch_count_table.py"
+        "../scripts/runs_table.py"
 
 
 rule patch_count_figure:
