@@ -152,12 +152,15 @@ CLASSES = {"high": [5000, None], "low": [0, 50], "medium": [500, 1000]}  # not i
 def sharpness_long(e_r: dict, e_b: dict, identity_e_b=20.0) -> pd.DataFrame:
     """Mean E_R per class at iterations 50 and 100 ([at 50, at 100]); E_B only at 50 matters."""
     rows = [
-        {"kind": "model", "sharpness": c, "iteration": it, "image": 0}
+        {"kind": "model", "category": "natural", "sharpness": c, "iteration": it, "image": 0}
         | {"E_R": e_r[c][i], "E_B": e_b[c] if it == 50 else 1.0, "PSNR": 20.0}
         for c in e_r
         for i, it in enumerate((50, 100))
     ]
-    rows.append({"kind": "identity", "image": 0, "E_R": 0.0, "E_B": identity_e_b, "PSNR": 20.0})
+    rows += [
+        {"kind": "identity", "category": "natural", "image": 0, "E_R": 0.0, "E_B": identity_e_b},
+        {"kind": "perfect", "category": "natural", "image": 0, "E_R": 30.0, "E_B": 0.0},
+    ]
     return pd.DataFrame(rows)
 
 

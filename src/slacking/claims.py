@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from .tables import normalised_e_r, rank_correlation, run_means, sharpness_means
+from .tables import normalised_e_r, rank_correlation, run_means
 
 PASS, FAIL, NOT_RUN = "PASS", "FAIL", "NOT RUN"
 
@@ -271,7 +271,7 @@ def sharpness_claims(table: pd.DataFrame, classes: dict) -> list[Claim]:
     """Fig. 6a: the network trained on the least sharp class removes the most unseen rain at
     every evaluated iteration, and reconstructs the background worst at the first one (the
     paper: the gap shows "even at 5k iterations"). ``classes``: name -> [low, high) bounds."""
-    means = sharpness_means(table)
+    means = run_means(table)
     lowest = min(classes, key=lambda name: classes[name][0])
     others = [c for c in classes if c != lowest]
     reason = _unconverged(means)

@@ -7,8 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 # What identifies a training run in a metrics table; ``category`` is always the test images'
-# category, ``train_category`` is there only when the run trained on another (transfer).
-RUN_KEYS = ["network", "train_category", "category", "rain_range", "n"]
+# category, ``train_category`` is there only when the run trained on another (transfer), and
+# ``sharpness`` only for a run on a sharpness class (Fig. 6).
+RUN_KEYS = ["network", "train_category", "category", "rain_range", "sharpness", "n"]
+# What else tells the means apart: the snapshot a row's weights come from (Fig. 6).
+MEAN_KEYS = [*RUN_KEYS, "iteration"]
 
 
 def runs_table(runs: list[dict], metric_files: list, baseline_files: list) -> pd.DataFrame:
@@ -30,15 +33,16 @@ def runs_table(runs: list[dict], metric_files: list, baseline_files: list) -> pd
 
 
 def run_means(table: pd.DataFrame) -> pd.DataFrame:
-    """Per model run (its ``RUN_KEYS``): mean E_R, E_B and PSNR over its test images, its
-    category's identity and perfect baselines, and whether it converged.
+    """Per model run (its ``RUN_KEYS``, and per snapshot where there are several): mean E_R,
+    E_B and PSNR over its test images, its category's identity and perfect baselines, and
+    whether it converged.
 
     A run counts as converged when its mean E_B is below the identity derainer's: a network
     that damages the background more than doing nothing has not learned to reconstruct it, and
     its E_R says nothing about generalization (a blurring network also "removes rain").
     """
     models = table[table["kind"] == "model"]
-    keys = [key for key in RUN_KEYS if key in models.columns]
+    keys = [key for key in MEAN_KEYS if key in models.columns]
     means = models.groupby(keys, as_index=False)[["E_R", "E_B", "PSNR"]].mean()
     baselines = table[table["kind"] != "model"].groupby(["category", "kind"])[["E_R", "E_B"]].mean()
     for kind in ("identity", "perfect"):
@@ -115,28 +119,3 @@ def normalised_e_r(means: pd.DataFrame) -> pd.DataFrame:
     grouped = means.groupby(["network", "category"])["E_R"]
     low, high = grouped.transform("min"), grouped.transform("max")
     return means.assign(E_R_normalised=((means["E_R"] - low) / (high - low)).fillna(0.0))
-
-
-def sharpness_table(classes: list[str], metric_files: list, baseline_file) -> pd.DataFrame:
-    """Fig. 6a's long table: kind ("model", "identity", "perfect"), sharpness class,
-    iteration, image, E_R, E_B, PSNR; the baselines are those of the test category."""
-    frames = []
-    for sclass, path in zip(classes, metric_files, strict=True):
-        frame = pd.read_csv(path)
-        frame.insert(0, "sharpness", sclass)
-        frame.insert(0, "kind", "model")
-        frames.append(frame)
-    frames.append(pd.read_csv(baseline_file).rename(columns={"baseline": "kind"}))
-    return pd.concat(frames, ignore_index=True)
-
-
-def sharpness_means(table: pd.DataFrame) -> pd.DataFrame:
-    """Mean E_R, E_B, PSNR per sharpness class and iteration; converged as in ``run_means``."""
-    models = table[table["kind"] == "model"]
-    means = models.groupby(["sharpness", "iteration"], as_index=False, sort=False)[
-        ["E_R", "E_B", "PSNR"]
-    ].mean()
-    identity = table[table["kind"] == "identity"]["E_B"].mean()
-    means["identity_E_B"] = identity
-    means["converged"] = means["E_B"] < identity
-    return means

@@ -235,19 +235,33 @@ def grid_runs(figure):
 
 
 def sharpness_runs():
+    """Fig. 6: one network per sharpness class, tested on one category."""
     family = config["experiments"]["sharpness"]
     return [
-        f"{family['network']}/{sclass}/{family['rain']}"
+        {
+            "network": family["network"],
+            "category": family["test_category"],
+            "rain_range": family["rain"],
+            "sharpness": sclass,
+        }
         for sclass in sharpness_classes()
     ]
 
 
+def sharpness_path(run):
+    return f"{run['network']}/{run['sharpness']}/{run['rain_range']}"
+
+
 def sharpness_metrics():
-    return [f"{R}/metrics/sharpness/{run}.csv" for run in sharpness_runs()]
+    return [
+        f"{R}/metrics/sharpness/{sharpness_path(run)}.csv" for run in sharpness_runs()
+    ]
 
 
 def sharpness_strips():
-    return [f"{R}/examples/sharpness/{run}.npz" for run in sharpness_runs()]
+    return [
+        f"{R}/examples/sharpness/{sharpness_path(run)}.npz" for run in sharpness_runs()
+    ]
 
 
 def family_targets():

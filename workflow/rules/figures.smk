@@ -276,7 +276,7 @@ rule sharpness_table:
         mem_mb=1000,
         runtime=5,
     params:
-        classes=sharpness_classes(),
+        runs=sharpness_runs(),
         provenance=PROVENANCE,
     script:
         "../scripts/sharpness_table.py"

@@ -5,10 +5,8 @@ import sys
 import _package  # noqa: F401  (puts src/ on sys.path)
 
 from slacking.provenance import write_csv
-from slacking.tables import sharpness_table
+from slacking.tables import runs_table
 
 sys.stderr = open(snakemake.log[0], "w")
-table = sharpness_table(
-    snakemake.params.classes, snakemake.input.metrics, snakemake.input.baselines
-)
+table = runs_table(snakemake.params.runs, snakemake.input.metrics, [snakemake.input.baselines])
 write_csv(table, snakemake.output[0], snakemake.params.provenance)

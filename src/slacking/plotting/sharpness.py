@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..tables import sharpness_means
+from ..tables import run_means
 from .patch_count import BASELINE_STYLES, METRIC_LABELS
 from .style import NETWORK_LABELS, apply_style, save_figure, unconverged_handle
 
@@ -26,7 +26,7 @@ def plot_sharpness(
 ) -> None:
     """``strips``: class -> the arrays ``evaluation.evaluate_snapshots`` saved."""
     apply_style()
-    means = sharpness_means(table)
+    means = run_means(table)
     classes = list(strips)
     colors = dict(zip(classes, sns.color_palette("viridis", len(classes)), strict=True))
     baselines = table[table["kind"] != "model"].groupby("kind")[["E_R", "E_B"]].mean()
