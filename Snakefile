@@ -21,6 +21,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/content_prior.smk"
 include: "workflow/rules/function_denoising.smk"
 include: "workflow/rules/report.smk"
 
@@ -32,6 +33,9 @@ localrules:
     download,
     link_placed,
     baselines,
+    test_set_baselines,
+    content_prior_table,
+    content_prior_figure,
     patch_count_table,
     patch_count_figure,
     complexity_figure,

@@ -15,6 +15,15 @@ def default_config():
     return copy.deepcopy(yaml.safe_load((ROOT / "config/config.yaml").read_text()))
 
 
+def run_tiny_preset(work: Path, overlay: dict) -> Path:
+    """Build every target of a tiny config (``overlay`` on the default) in ``work``; returns its
+    results directory."""
+    config = work / "tiny.yaml"
+    config.write_text(yaml.safe_dump({**overlay, "results_dir": str(work / "results")}))
+    run_snakemake("--cores", "2", f"--configfile={config}", timeout=900)
+    return work / "results"
+
+
 def run_snakemake(*args, check=True, timeout=600):
     """Run the workflow from the repository root; returns the CompletedProcess."""
     result = subprocess.run(

@@ -26,6 +26,21 @@ def _mutations():
     def unknown_key(c):
         c["patches"]["sise"] = 64
 
+    def rain_range_named_noise(c):
+        c["rain"]["ranges"]["noise"] = c["rain"]["ranges"]["small"]
+
+    def unknown_prior_checkpoint(c):
+        c["experiments"]["content_prior"]["prior"]["checkpoint"] = {"dataset": "vq", "path": "x"}
+
+    def content_prior_without_vqgan(c):
+        del c["networks"]["vqgan"]
+
+    def unknown_baseline(c):
+        c["experiments"]["content_prior"]["baselines"] = ["dncnn"]
+
+    def prior_example_not_saved(c):
+        c["experiments"]["content_prior"]["example_image"] = 9
+
     def unknown_category(c):
         c["categories"].append("cats")
 
@@ -112,6 +127,11 @@ def _mutations():
             r"at function_denoising.paper_mse.0.noise: unknown \[\[5.5, 2\]\]",
         ),
         (paper_value_twice, r"paper_mse.4: a second value for the same setting"),
+        (rain_range_named_noise, r"at rain.ranges: \['noise'\] name other degradations"),
+        (unknown_prior_checkpoint, r"at experiments.content_prior.prior.checkpoint.dataset: un"),
+        (content_prior_without_vqgan, r"at networks: the content_prior target needs networks.vq"),
+        (unknown_baseline, r"at experiments.content_prior.baselines: unknown \['dncnn'\]"),
+        (prior_example_not_saved, r"at experiments.content_prior.example_image: 9 is larger"),
         (unknown_target, r"at targets.1: 'figure99' is not one of"),
         (unknown_key, r"at patches: unknown key \['sise'\] \(allowed: counts, size\)"),
         (unknown_category, r"at categories: unknown \['cats'\] \(allowed: faces, lineart"),

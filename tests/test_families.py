@@ -4,9 +4,8 @@ Figs. 1/15 and the claims they feed."""
 
 import pandas as pd
 import pytest
-import yaml
 
-from conftest import run_snakemake
+from conftest import run_tiny_preset
 from slacking.provenance import read_csv
 
 TINY = {
@@ -32,11 +31,7 @@ TINY = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    work = tmp_path_factory.mktemp("families")
-    config = work / "tiny.yaml"
-    config.write_text(yaml.safe_dump({**TINY, "results_dir": str(work / "results")}))
-    run_snakemake("--cores", "2", f"--configfile={config}", timeout=900)
-    return work / "results"
+    return run_tiny_preset(tmp_path_factory.mktemp("families"), TINY)
 
 
 def test_every_figure_and_table_is_built(results):

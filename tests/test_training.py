@@ -28,7 +28,7 @@ def settings(**overrides):
     base = dict(
         network="resnet",
         network_kwargs={"num_feat": 8, "num_block": 1},
-        rain=rain_range_from_config(RAIN, "medium"),
+        degradation=rain_range_from_config(RAIN, "medium"),
         iterations=40,
         batch_size=4,
         checkpoint_every=10,

@@ -62,6 +62,13 @@ def test_fig8_trains_one_network_and_category_per_rain_range():
     assert counts["baselines"] == 1 and counts["runs_figure"] == 1
 
 
+def test_fig19_trains_the_prior_and_the_baselines_it_shows():
+    counts = job_counts("results/figures/fig19.pdf")
+    assert counts["train_content_prior"] == 3  # the prior, fine-tuned for both tasks
+    assert counts["train_patch_count"] == 3 * 2  # three baselines x two tasks
+    assert "evaluate_seen" not in counts and "train_sharpness" not in counts
+
+
 def test_depictqa_figures_explain_why_they_are_not_built(tmp_path):
     result = run_snakemake(
         "--cores", "1", f"--config=results_dir={tmp_path}", f"{tmp_path}/figures/fig7.pdf",
@@ -74,15 +81,21 @@ def test_depictqa_figures_explain_why_they_are_not_built(tmp_path):
 
 def test_paper_dag_lists_every_job():
     counts = job_counts("--configfile=config/paper.yaml")
-    assert counts["patches"] == 4 * 9  # four categories x nine counts
-    assert counts["test_set"] == 4
+    assert counts["patches"] == 4 * 9 + 1  # four categories x nine counts, 10k fine-tuning pairs
+    assert counts["test_set"] == 4 + 2  # and Sec. VI's training-rain and noise test sets
     assert counts["real_pool"] == 8
     assert counts["download"] == counts["extract"] == 4  # DIV2K train/valid, CelebA, Urban100
-    assert counts["link_placed"] == 2  # Manga109 and Rain100L are placed by hand
+    assert counts["link_placed"] == 3  # Manga109, Rain100L and the VQGAN are placed by hand
     # Figs. 4/10: 4 categories x 9 counts x 3 networks, medium rain (250k iterations each);
     # Fig. 8 adds ResNet on natural with small and large rain; Table III adds SPDNet and
-    # RCDNet on its five rows (its ResNet runs are Fig. 4's and Fig. 8's).
-    assert counts["train_patch_count"] == counts["evaluate"] == 4 * 9 * 3 + 2 * 9 + 2 * 5
+    # RCDNet on its five rows (its ResNet runs are Fig. 4's and Fig. 8's); Sec. VI adds the
+    # three from-scratch denoisers (its derainers are Fig. 4's).
+    assert counts["train_patch_count"] == counts["evaluate"] - 3 == 4 * 9 * 3 + 2 * 9 + 2 * 5 + 3
+    # Sec. VI: taming's checkpoint imported, not pretrained; its encoder fine-tuned for both
+    # tasks and the no-VQ ablation; every derainer also tested on its training rain.
+    assert counts["import_prior"] == 1
+    assert counts["train_content_prior"] == 3
+    assert counts["evaluate_seen"] == 3 + 2
     assert counts["evaluate_transfer"] == 3 * 9  # the other categories' ResNets on natural
     assert counts["train_sharpness"] == counts["evaluate_snapshots"] == 3
     assert counts["function_denoising_train"] == 3  # cosine orders 1, 4, 8

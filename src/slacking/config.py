@@ -93,6 +93,7 @@ def _check_experiments(config: dict) -> None:
     known = {
         "network": config["networks"],
         "networks": config["networks"],
+        "baselines": config["networks"],
         "category": config["category_data"],
         "test_category": config["category_data"],
         "rain": config["rain"]["ranges"],
@@ -123,13 +124,42 @@ def _check_experiments(config: dict) -> None:
          "test.count - 1"),
         (sharpness["snapshot_every"], "sharpness.snapshot_every", sharpness["iterations"],
          "experiments.sharpness.iterations"),
+        (config["experiments"]["content_prior"]["example_image"], "content_prior.example_image",
+         config["evaluation"]["examples"] - 1, "evaluation.examples - 1"),
     ]  # fmt: skip
+    _check_content_prior(config)
     for value, key, largest, source in limits:
         # Checked before any job runs: these would otherwise fail only after training.
         if value > largest:
             raise ConfigError(
                 f"config error at experiments.{key}: {value} is larger than {source} ({largest})"
             )
+
+
+def _check_content_prior(config: dict) -> None:
+    """The content prior needs its VQGAN's widths, a checkpoint dataset that exists, and rain
+    range names that do not shadow the other degradations' names."""
+    from .degradations import RESERVED
+
+    family = config["experiments"]["content_prior"]
+    if "content_prior" in config["targets"] and "vqgan" not in config["networks"]:
+        raise ConfigError(
+            "config error at networks: the content_prior target needs networks.vqgan "
+            "(the content prior's autoencoder)"
+        )
+    checkpoint = family["prior"]["checkpoint"]
+    if checkpoint:
+        _require_known(
+            [checkpoint["dataset"]],
+            config["datasets"]["sources"],
+            "experiments.content_prior.prior.checkpoint.dataset",
+        )
+    clashes = sorted(set(RESERVED) & set(config["rain"]["ranges"]))
+    if clashes:
+        raise ConfigError(
+            f"config error at rain.ranges: {clashes} name other degradations "
+            f"({', '.join(RESERVED)}); rename the rain range"
+        )
 
 
 def _check_function_denoising(toy: dict) -> None:

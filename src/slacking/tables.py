@@ -7,17 +7,21 @@ from pathlib import Path
 import pandas as pd
 
 # What identifies a training run in a metrics table; ``category`` is always the test images'
-# category, ``train_category`` is there only when the run trained on another (transfer), and
-# ``sharpness`` only for a run on a sharpness class (Fig. 6).
-RUN_KEYS = ["network", "train_category", "category", "rain_range", "sharpness", "n"]
+# category, ``train_category`` is there only when the run trained on another (transfer),
+# ``sharpness`` only for a run on a sharpness class (Fig. 6), and ``test`` only where runs are
+# tested on several test sets of one category (Sec. VI: unseen rain, training rain, noise).
+RUN_KEYS = ["network", "train_category", "category", "rain_range", "sharpness", "n", "test"]
 # What else tells the means apart: the snapshot a row's weights come from (Fig. 6).
 MEAN_KEYS = [*RUN_KEYS, "iteration"]
 
 
-def runs_table(runs: list[dict], metric_files: list, baseline_files: list) -> pd.DataFrame:
+def runs_table(
+    runs: list[dict], metric_files: list, baseline_files: list, baseline_tests: list | None = None
+) -> pd.DataFrame:
     """Rows: kind ("model", "identity", "perfect"), the run's keys (``RUN_KEYS``), image,
     E_R, E_B, PSNR. ``runs[i]`` describes ``metric_files[i]``; baseline files are named by
-    the test category."""
+    the test category, and ``baseline_tests[i]`` is the ``test`` of ``baseline_files[i]``
+    when runs have one."""
     frames = []
     for run, path in zip(runs, metric_files, strict=True):
         frame = pd.read_csv(path)
@@ -25,9 +29,12 @@ def runs_table(runs: list[dict], metric_files: list, baseline_files: list) -> pd
             frame.insert(0, key, run[key])
         frame.insert(0, "kind", "model")
         frames.append(frame)
-    for path in baseline_files:
+    tests = baseline_tests or [None] * len(baseline_files)
+    for path, test in zip(baseline_files, tests, strict=True):
         frame = pd.read_csv(path).rename(columns={"baseline": "kind"})
         frame.insert(1, "category", Path(path).stem)
+        if test is not None:
+            frame.insert(2, "test", test)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
@@ -44,11 +51,14 @@ def run_means(table: pd.DataFrame) -> pd.DataFrame:
     models = table[table["kind"] == "model"]
     keys = [key for key in MEAN_KEYS if key in models.columns]
     means = models.groupby(keys, as_index=False)[["E_R", "E_B", "PSNR"]].mean()
-    baselines = table[table["kind"] != "model"].groupby(["category", "kind"])[["E_R", "E_B"]].mean()
+    test_set = [key for key in ("category", "test") if key in table.columns]
+    baselines = table[table["kind"] != "model"].groupby([*test_set, "kind"])[["E_R", "E_B"]]
+    baselines = baselines.mean()
     for kind in ("identity", "perfect"):
         for metric in ("E_R", "E_B"):
             means[f"{kind}_{metric}"] = [
-                baselines.loc[(c, kind), metric] for c in means["category"]
+                baselines.loc[(*key, kind), metric]
+                for key in means[test_set].itertuples(index=False)
             ]
     means["converged"] = means["E_B"] < means["identity_E_B"]
     return means

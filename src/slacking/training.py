@@ -26,8 +26,10 @@ import torch
 from tqdm import tqdm
 
 from .atomic import atomic_path
+from .degradations import Degradation, degrade
 from .models import build
-from .rain import RainRange, add_training_rain
+from .models.vqgan import freeze_for_finetuning
+from .rain import RainRange
 from .transfer import to_device
 
 CHECKPOINT_GLOB = "iter_*.pt"
@@ -37,11 +39,15 @@ LOG_EVERY = 20  # iterations between reads of the losses from the device
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """What a training run needs besides its patches; built from config by the workflow."""
+    """What a training run needs besides its patches; built from config by the workflow.
+
+    ``init`` is a model.pt whose weights the network starts from instead of a random draw (the
+    content prior), and ``finetune_encoder`` trains only a VQGAN's encoder (Fig. 17).
+    """
 
     network: str
     network_kwargs: dict
-    rain: RainRange
+    degradation: Degradation
     iterations: int
     batch_size: int = 16
     lr: float = 2e-4
@@ -54,6 +60,12 @@ class TrainSettings:
     device: str = "auto"
     bf16: bool = False
     channels_last: bool = False
+    init: str | None = None
+    finetune_encoder: bool = False
+
+    def __post_init__(self):
+        if self.finetune_encoder and self.network != "vqgan":
+            raise ValueError(f"finetune_encoder: only a vqgan has an encoder, not {self.network}")
 
 
 def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
@@ -63,7 +75,7 @@ def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
 
 
 def settings_from_config(
-    network: str, network_kwargs: dict, training: dict, rain: RainRange, seed: int
+    network: str, network_kwargs: dict, training: dict, degradation: Degradation, seed: int
 ) -> TrainSettings:
     """TrainSettings from the config's ``training`` block.
 
@@ -72,13 +84,16 @@ def settings_from_config(
     """
     options = {k: v for k, v in training.items() if k not in ("resources", "stack_counts")}
     options["betas"] = tuple(options["betas"])
-    return TrainSettings(network, dict(network_kwargs), rain, seed=seed, **options)
+    return TrainSettings(network, dict(network_kwargs), degradation, seed=seed, **options)
 
 
 def fingerprint(settings: TrainSettings, patches: np.ndarray) -> str:
-    """Identifies a run: a checkpoint of other settings or other patches is never resumed."""
+    """Identifies a run: a checkpoint of other settings, other patches or other starting
+    weights is never resumed."""
     digest = hashlib.sha256(repr(settings).encode())
     digest.update(np.ascontiguousarray(patches).data)
+    if settings.init:
+        digest.update(Path(settings.init).read_bytes())
     return digest.hexdigest()
 
 
@@ -170,9 +185,14 @@ class Trainer:
         """The run's state at iteration 0: fresh network, optimiser, schedule and generators."""
         s = self.settings
         torch.manual_seed(s.seed)
-        model = build(s.network, **s.network_kwargs).to(self.device)
-        self.model = model.to(memory_format=self.memory_format)
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=s.lr, betas=s.betas)
+        model = build(s.network, **s.network_kwargs)
+        if s.init:
+            model.load_state_dict(torch.load(s.init, map_location="cpu")["state_dict"])
+        if s.finetune_encoder:
+            freeze_for_finetuning(model)
+        self.model = model.to(self.device, memory_format=self.memory_format)
+        trainable = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.Adam(trainable, lr=s.lr, betas=s.betas)
         self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
             self.optimizer, T_max=s.iterations, eta_min=s.eta_min
         )
@@ -275,10 +295,9 @@ class Trainer:
         return clean.contiguous(memory_format=self.memory_format)
 
     def rainy_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(rainy, clean): a fresh batch with fresh training rain."""
+        """(degraded, clean): a fresh batch with fresh training rain (or noise)."""
         clean = self.batch()
-        rainy, _ = add_training_rain(clean, self.settings.rain, self.rain_generator)
-        return rainy, clean
+        return degrade(clean, self.settings.degradation, self.rain_generator), clean
 
     def step(self) -> torch.Tensor:
         rainy, clean = self.rainy_batch()
@@ -286,8 +305,8 @@ class Trainer:
             self.device.type, dtype=torch.bfloat16, enabled=self.settings.bf16
         )
         with autocast:
-            output = self.model(rainy)
-        loss = torch.nn.functional.l1_loss(output.float(), clean)
+            output, extra_loss = forward_with_loss(self.model, rainy)
+        loss = torch.nn.functional.l1_loss(output.float(), clean) + extra_loss.float()
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -299,6 +318,14 @@ class Trainer:
         _say(f"device {self.device}; {scheduler_environment()}")
         self.resume()
         return train_together([self], self.step, self.scheduler, str(self.out_dir))[0]
+
+
+def forward_with_loss(model: torch.nn.Module, x: torch.Tensor) -> tuple:
+    """(output, the model's own loss term): a VQGAN adds its codebook and commitment loss
+    (taming's codebook_weight 1) to the L1 loss; other networks add nothing."""
+    if hasattr(model, "forward_with_loss"):
+        return model.forward_with_loss(x)
+    return model(x), x.new_zeros(())
 
 
 def train_together(

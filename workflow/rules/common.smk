@@ -31,6 +31,7 @@ RAIN_RANGE_CATEGORY = "Training rain range (Fig. 8)"
 TRANSFER_CATEGORY = "Other test category (NeurIPS appendix B)"
 SHARPNESS_CATEGORY = "Sharpness (Figs. 5, 6)"
 TABLE3_CATEGORY = "Other networks (Table III, Figs. 1, 15)"
+CONTENT_PRIOR_CATEGORY = "Content prior (Sec. VI, Figs. 18, 19)"
 # Figures drawn from one family's runs table: name -> (family, report category, label).
 FAMILY_FIGURES = {
     "fig8": ("rain_range", RAIN_RANGE_CATEGORY, "Fig. 8"),
@@ -41,6 +42,10 @@ TABLE_PAGES = {
     "tables/table3": (TABLE3_CATEGORY, "Table III"),
     "tables/rain_range_summary": (RAIN_RANGE_CATEGORY, "summary of Fig. 8"),
     "tables/transfer_summary": (TRANSFER_CATEGORY, "summary of the transfer figure"),
+    "tables/content_prior": (
+        CONTENT_PRIOR_CATEGORY,
+        "content prior against the baselines",
+    ),
     "claims": ("Claims", "the papers' claims checked"),
     "tables/patch_count_summary": (PATCH_COUNT_CATEGORY, "summary of Figs. 4 and 10"),
     "tables/function_denoising_mse": (FUNCTION_DENOISING_CATEGORY, "test MSE table"),
@@ -76,13 +81,20 @@ def alternatives(names):
     return "|".join(names) if names else "(?!)"
 
 
+# The content prior's VQGAN runs (journal Sec. VI), named apart from the registry networks.
+CONTENT_PRIOR_MODELS = ["vqgan-prior", "vqgan-finetuned", "vqgan-novq"]
+# What a run trains on: a Table I rain range, Gaussian noise (denoising) or nothing (the
+# content prior's autoencoder); slacking.degradations.
+DEGRADATIONS = [*config["rain"]["ranges"], "noise", "clean"]
+
+
 wildcard_constraints:
     category=alternatives(config["category_data"]),
     split="train|test",
     n=r"\d+",
     source="embedded|real",
-    network=alternatives(config["networks"]),
-    rain_range=alternatives(config["rain"]["ranges"]),
+    network=alternatives([*config["networks"], *CONTENT_PRIOR_MODELS]),
+    rain_range=alternatives(DEGRADATIONS),
     sclass=alternatives(config["sharpness"]["classes"]),
 
 
@@ -125,8 +137,34 @@ def sharpness_targets():
     return expand(f"{R}/data/sharpness/{{sclass}}.npy", sclass=sharpness_classes())
 
 
-def test_set_path(category):
-    return f"{R}/data/test/{category}/{config['test']['rain']}.npz"
+def test_set_path(category, test_set=config["test"]["rain"]):
+    """A category's test set: the unseen test rain (config test.rain) by default; also
+    "seen-<range>" (training rain on the test backgrounds) and "salt-pepper" (Sec. VI).
+    """
+    return f"{R}/data/test/{category}/{test_set}.npz"
+
+
+def test_set_config(test_set):
+    """The config block that renders a test set (slacking.data.testsets.build_test_set)."""
+    if test_set.startswith("seen-"):
+        return config["rain"]
+    if test_set == "salt-pepper":
+        return config["noise"]
+    return config["test_rain"][test_set]
+
+
+def evaluated_test_set(wc):
+    """Denoisers are tested on salt-and-pepper noise, derainers on the unseen test rain."""
+    if wc.rain_range == "noise":
+        return test_set_path(wc.category, "salt-pepper")
+    return test_set_path(wc.category)
+
+
+def baselines_path(category, test_set=config["test"]["rain"]):
+    """The identity and perfect derainers' metrics on a test set."""
+    if test_set == config["test"]["rain"]:
+        return f"{R}/metrics/baselines/{category}.csv"
+    return f"{R}/metrics/baselines/{test_set}/{category}.csv"
 
 
 def patch_count_runs():
@@ -186,6 +224,81 @@ def table3_runs():
     ]
 
 
+CONTENT_PRIOR = config["experiments"]["content_prior"]
+# The content prior's test sets by the name its runs' ``test`` key gives them.
+CONTENT_PRIOR_TESTS = {
+    "unseen": config["test"]["rain"],
+    "seen": f"seen-{CONTENT_PRIOR['rain']}",
+    "salt-pepper": "salt-pepper",
+}
+PRIOR_IMPORTED = f"{R}/models/vqgan-prior/imported/model.pt"
+# The prior fine-tuning starts from: a taming checkpoint when config names one, else ours.
+PRIOR = (
+    PRIOR_IMPORTED
+    if CONTENT_PRIOR["prior"]["checkpoint"]
+    else f"{R}/models/vqgan-prior/{CONTENT_PRIOR['category']}/clean/"
+    f"n{CONTENT_PRIOR['prior']['n']}/model.pt"
+)
+
+
+def content_prior_training(variant):
+    from slacking.content_prior import variant_training
+
+    return variant_training(
+        variant, CONTENT_PRIOR, config["networks"]["vqgan"], config["training"]
+    )
+
+
+def content_prior_runs():
+    """Sec. VI: the baselines (large-background setting) and the fine-tuned prior on deraining
+    (tested on unseen and on training rain) and denoising (tested on salt-and-pepper noise),
+    and the no-VQ ablation on deraining."""
+    family = CONTENT_PRIOR
+    tuned = family["finetune"]["n"]
+
+    def run(network, degradation, n, test):
+        return {
+            "network": network,
+            "category": family["category"],
+            "rain_range": degradation,
+            "n": n,
+            "test": test,
+        }
+
+    runs = []
+    models = [(network, family["n"]) for network in family["baselines"]]
+    for network, n in [*models, ("vqgan-novq", tuned), ("vqgan-finetuned", tuned)]:
+        runs += [run(network, family["rain"], n, test) for test in ("unseen", "seen")]
+        if network != "vqgan-novq":  # the paper's ablation derains only
+            runs.append(run(network, "noise", n, "salt-pepper"))
+    return runs
+
+
+def content_prior_figure_runs(figure):
+    """Fig. 18: the ablation and the fine-tuned prior on training and unseen rain; Fig. 19:
+    the baselines and the fine-tuned prior on unseen rain and unseen noise."""
+    runs = content_prior_runs()
+    if figure == "fig18":
+        return [
+            r
+            for r in runs
+            if r["network"].startswith("vqgan-") and r["test"] != "salt-pepper"
+        ]
+    return [r for r in runs if r["test"] != "seen" and r["network"] != "vqgan-novq"]
+
+
+def content_prior_figure_inputs(wc):
+    """The runs' example strips, and for Fig. 18 their models (train.csv lies beside)."""
+    runs = content_prior_figure_runs(wc.figure)
+    inputs = {"strips": [examples_path(run) for run in runs]}
+    if wc.figure == "fig18":
+        inputs["models"] = [
+            f"{R}/models/{r['network']}/{r['category']}/{r['rain_range']}/n{r['n']}/model.pt"
+            for r in runs
+        ]
+    return inputs
+
+
 RUNS = {
     "patch_count": patch_count_runs,
     "rain_range": rain_range_runs,
@@ -195,12 +308,24 @@ RUNS = {
 
 
 def metrics_path(run):
-    """Where a run's per-image metrics are: on its own category's test set, or another's."""
+    """Where a run's per-image metrics are: on its own category's test set, another's, or
+    (``test`` "seen") on its training rain."""
     trained_on = run.get("train_category", run["category"])
     tested_on = "" if trained_on == run["category"] else f"on-{run['category']}/"
+    if run.get("test") == "seen":
+        tested_on = "seen/"
     return (
         f"{R}/metrics/{tested_on}{run['network']}/{trained_on}/{run['rain_range']}/"
         f"n{run['n']}.csv"
+    )
+
+
+def examples_path(run):
+    """The rainy | output | clean strips written beside a run's metrics."""
+    return (
+        metrics_path(run)
+        .replace(f"{R}/metrics/", f"{R}/examples/", 1)
+        .removesuffix(".csv")
     )
 
 
@@ -288,6 +413,11 @@ def family_targets():
             f"{R}/figures/fig1.pdf",
             f"{R}/figures/fig15.pdf",
         ],
+        "content_prior": [
+            f"{R}/tables/content_prior.html",
+            f"{R}/figures/fig18.pdf",
+            f"{R}/figures/fig19.pdf",
+        ],
         "function_denoising": [
             f"{R}/tables/table2.html",
             f"{R}/tables/function_denoising_mse.html",
@@ -314,6 +444,7 @@ def claims_inputs(wildcards):
         "transfer": {"transfer": f"{R}/tables/runs/transfer.csv"},
         "sharpness": {"sharpness": f"{R}/tables/sharpness.csv"},
         "table3": {"table3": f"{R}/tables/table3.csv"},
+        "content_prior": {"content_prior": f"{R}/tables/content_prior.csv"},
         "function_denoising": {
             "function_denoising": f"{R}/tables/function_denoising_mse.csv"
         },

@@ -125,7 +125,10 @@ rule test_set:
     log:
         f"{R}/logs/test_set/{{category}}/{{rain}}.log",
     wildcard_constraints:
-        rain="embedded|rain100l",
+        rain=alternatives(
+            ["embedded", "rain100l", "salt-pepper"]
+            + [f"seen-{name}" for name in config["rain"]["ranges"]]
+        ),
     conda:
         ENV
     resources:
@@ -135,7 +138,7 @@ rule test_set:
         size=config["test"]["size"],
         n_images=config["test"]["count"],
         seed=config["seed"],
-        rain=lambda wc: config["test_rain"][wc.rain],
+        rain=lambda wc: test_set_config(wc.rain),
     script:
         "../scripts/test_set.py"
 

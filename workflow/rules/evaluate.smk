@@ -4,7 +4,7 @@
 rule evaluate:
     input:
         model=f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
-        test_set=lambda wc: test_set_path(wc.category),
+        test_set=evaluated_test_set,
     output:
         metrics=f"{R}/metrics/{{network}}/{{category}}/{{rain_range}}/n{{n}}.csv",
         examples=directory(
@@ -84,6 +84,26 @@ rule baselines:
         f"{R}/metrics/baselines/{{category}}.csv",
     log:
         f"{R}/logs/baselines/{{category}}.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        threshold=config["metrics"]["threshold"],
+    script:
+        "../scripts/baselines.py"
+
+
+rule test_set_baselines:
+    input:
+        lambda wc: test_set_path(wc.category, wc.test_set),
+    output:
+        f"{R}/metrics/baselines/{{test_set}}/{{category}}.csv",
+    log:
+        f"{R}/logs/baselines/{{test_set}}/{{category}}.log",
+    wildcard_constraints:
+        test_set=r"seen-[\w-]+|salt-pepper",
     conda:
         ENV
     resources:

@@ -5,11 +5,13 @@
 
 rule train_patch_count:
     input:
-        per_job(f"{R}/data/patches/{{category}}/n{{n}}.npy"),
+        patches=per_job(f"{R}/data/patches/{{category}}/n{{n}}.npy"),
     output:
         per_job(f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt"),
     log:
         f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/{TRAIN_LOG}.log",
+    wildcard_constraints:
+        network=alternatives(config["networks"]),  # the content prior's VQGANs train apart
     conda:
         ENV
     threads: config["training"]["resources"]["threads"]
@@ -22,6 +24,7 @@ rule train_patch_count:
         network_kwargs=lambda wc: config["networks"][wc.network],
         training=config["training"],
         rain=config["rain"],
+        noise=config["noise"],
         seed=config["seed"],
     script:
         "../scripts/train.py"
@@ -29,7 +32,7 @@ rule train_patch_count:
 
 rule train_sharpness:
     input:
-        f"{R}/data/sharpness/{{sclass}}.npy",
+        patches=f"{R}/data/sharpness/{{sclass}}.npy",
     output:
         f"{R}/models/{{network}}/sharpness-{{sclass}}/{{rain_range}}/model.pt",
     log:
@@ -53,6 +56,7 @@ rule train_sharpness:
             },
         },
         rain=config["rain"],
+        noise=config["noise"],
         seed=config["seed"],
     script:
         "../scripts/train.py"

@@ -57,6 +57,35 @@ def rain100l_pairs(root: Path, rainy_glob: str, clean_glob: str) -> list[tuple[P
     return list(zip(rainy, clean, strict=True))
 
 
+# Test sets besides the unseen test rain (config test.rain), for Sec. VI: the training rain
+# itself on the test backgrounds ("seen-<range>"), and salt-and-pepper noise for denoisers.
+SEEN_PREFIX = "seen-"
+SALT_AND_PEPPER = "salt-pepper"
+
+
+def seen_rain_layers(count: int, size: int, rain_range, seed: int) -> np.ndarray:
+    """Training rain (a Table I range) as uint8 test layers: what a network saw in training."""
+    import torch
+
+    from ..rain import sample_rain_layers
+
+    generator = torch.Generator().manual_seed(
+        int(patch_rng(seed, "test-rain/seen", 0).integers(2**62))
+    )
+    layers = sample_rain_layers(count, size, size, rain_range, generator)[:, 0]
+    return layers.mul(255).round().to(torch.uint8).numpy()
+
+
+def salt_and_pepper_test_set(background: np.ndarray, amount: float, seed: int) -> dict:
+    """Sec. VI's unseen noise. R = |I - B| per channel, so the decoupled metrics' mask marks
+    exactly the values the noise changed."""
+    from ..degradations import salt_and_pepper
+
+    noisy = salt_and_pepper(background, amount, patch_rng(seed, "test-noise/salt-pepper", 0))
+    rain = np.abs(noisy.astype(np.int16) - background.astype(np.int16)).astype(np.uint8)
+    return {"B": background, "R": rain, "I": noisy}
+
+
 def build_test_set(
     backgrounds: list[Path],
     category: str,
@@ -68,8 +97,13 @@ def build_test_set(
     rain100l_root: Path | None = None,
 ) -> dict[str, np.ndarray]:
     """The category's test set. Every category gets the same rain layers for a given seed, so
-    differences between categories come from the backgrounds alone."""
+    differences between categories come from the backgrounds alone.
+
+    ``rain_config`` is the kind's config: ``test_rain.<kind>``, the whole ``rain`` block for
+    ``seen-<range>``, or ``noise`` for salt-and-pepper.
+    """
     from ..rain import TestRainParams, render_test_rain
+    from ..training import rain_range_from_config
 
     background = held_out_backgrounds(backgrounds, count, size, seed, category)
     if rain_kind == "embedded":
@@ -77,6 +111,14 @@ def build_test_set(
     elif rain_kind == "rain100l":
         pairs = rain100l_pairs(rain100l_root, rain_config["rainy_glob"], rain_config["clean_glob"])
         rain = rain100l_layers(pairs, count, size, seed)
+    elif rain_kind.startswith(SEEN_PREFIX):
+        rain_range = rain_range_from_config(rain_config, rain_kind.removeprefix(SEEN_PREFIX))
+        rain = seen_rain_layers(count, size, rain_range, seed)
+    elif rain_kind == SALT_AND_PEPPER:
+        return salt_and_pepper_test_set(background, rain_config["salt_and_pepper"], seed)
     else:
-        raise ValueError(f"unknown test rain {rain_kind!r} (allowed: embedded, rain100l)")
+        raise ValueError(
+            f"unknown test set {rain_kind!r} (allowed: embedded, rain100l, "
+            f"{SEEN_PREFIX}<rain range>, {SALT_AND_PEPPER})"
+        )
     return make_test_set(background, rain)

@@ -27,6 +27,8 @@ NETWORK_LABELS = {
     "swinir": "SwinIR",
     "spdnet": "SPDNet",
     "rcdnet": "RCDNet",
+    "vqgan-finetuned": "VQGAN + content prior",
+    "vqgan-novq": "VQGAN without VQ",
 }
 RAIN_COLORS = dict(zip(["small", "medium", "large"], sns.color_palette("flare", 3), strict=True))
 

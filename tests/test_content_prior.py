@@ -1,0 +1,287 @@
+"""The content prior (journal Sec. VI): degradations and test sets of the denoising task, the
+fine-tuning of a prior through the pipeline's trainer, the claims, and the family end to end on
+a tiny config, with the prior pretrained by the workflow or imported from a taming checkpoint."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+import yaml
+
+from conftest import run_snakemake, run_tiny_preset
+from slacking.claims import FAIL, NOT_RUN, PASS, content_prior_claims
+from slacking.content_prior import content_prior_markdown, variant_training
+from slacking.data.testsets import salt_and_pepper_test_set, seen_rain_layers
+from slacking.degradations import GaussianNoise, degradation_from_config, degrade, salt_and_pepper
+from slacking.models import build
+from slacking.provenance import read_csv
+from slacking.training import Trainer, TrainSettings, atomic_save, fingerprint, load_model
+
+VQGAN = {"ch": 4, "ch_mult": [1, 2], "num_res_blocks": 1, "attn_resolutions": [],
+         "z_channels": 4, "embed_dim": 4, "n_embed": 16, "resolution": 32}  # fmt: skip
+
+
+# -- degradations and test sets -------------------------------------------------------------------
+def test_gaussian_noise_has_its_std_and_repeats_with_the_seed():
+    clean = torch.full((4, 3, 32, 32), 0.5)
+    noise = GaussianNoise(30.0)
+    first = degrade(clean, noise, torch.Generator().manual_seed(1))
+    again = degrade(clean, noise, torch.Generator().manual_seed(1))
+    other = degrade(clean, noise, torch.Generator().manual_seed(2))
+    assert torch.equal(first, again) and not torch.equal(first, other)
+    assert float((first - clean).std() * 255) == pytest.approx(30.0, rel=0.05)
+    assert degrade(clean, None, torch.Generator()) is clean  # "clean": the autoencoder's input
+    with pytest.raises(ValueError, match="std: must be positive"):
+        GaussianNoise(0.0)
+
+
+def test_degradation_names_resolve(default_config):
+    rain, noise = default_config["rain"], default_config["noise"]
+    assert degradation_from_config(rain, noise, "noise") == GaussianNoise(30.0)
+    assert degradation_from_config(rain, noise, "clean") is None
+    assert degradation_from_config(rain, noise, "medium").widths == (5, 7, 9)
+
+
+def test_salt_and_pepper_hits_each_channel_independently():
+    gray = np.full((8, 64, 64, 3), 128, np.uint8)
+    noisy = salt_and_pepper(gray, 0.02, np.random.default_rng(0))
+    assert (noisy == 0).mean() == pytest.approx(0.02, abs=0.003)
+    assert (noisy == 255).mean() == pytest.approx(0.02, abs=0.003)
+    assert set(np.unique(noisy)) == {0, 128, 255}
+    hit = noisy != 128
+    assert (hit.any(-1) & ~hit.all(-1)).any()  # one channel changed without the others
+    with pytest.raises(ValueError, match="amount"):
+        salt_and_pepper(gray, 0.6, np.random.default_rng(0))
+
+
+def test_noise_test_set_marks_exactly_the_changed_values():
+    background = np.random.default_rng(0).integers(20, 230, (3, 32, 32, 3), dtype=np.uint8)
+    first = salt_and_pepper_test_set(background, 0.02, seed=5)
+    again = salt_and_pepper_test_set(background, 0.02, seed=5)
+    assert all(np.array_equal(first[k], again[k]) for k in "BRI")
+    assert np.array_equal(first["R"] > 0, first["I"] != background)
+
+
+def test_seen_rain_is_the_training_rain_and_repeats(default_config):
+    from slacking.training import rain_range_from_config
+
+    medium = rain_range_from_config(default_config["rain"], "medium")
+    layers = seen_rain_layers(4, 48, medium, seed=0)
+    assert layers.dtype == np.uint8 and layers.shape == (4, 48, 48)
+    assert np.array_equal(layers, seen_rain_layers(4, 48, medium, seed=0))
+    assert layers.max() > 100  # streaks, not an empty layer
+
+
+# -- fine-tuning through the trainer --------------------------------------------------------------
+def _settings(**overrides):
+    base = dict(
+        network="vqgan",
+        network_kwargs=VQGAN,
+        degradation=GaussianNoise(30.0),
+        iterations=4,
+        batch_size=2,
+        checkpoint_every=2,
+        device="cpu",
+        lr=1e-2,
+    )
+    return TrainSettings(**{**base, **overrides})
+
+
+@pytest.fixture
+def prior(tmp_path):
+    torch.manual_seed(7)
+    model = build("vqgan", **VQGAN)
+    path = tmp_path / "prior.pt"
+    atomic_save({"network": "vqgan", "kwargs": VQGAN, "iteration": 0,
+                 "state_dict": model.state_dict()}, path)  # fmt: skip
+    return path
+
+
+def test_finetuning_changes_the_encoder_only(tmp_path, prior):
+    patches = np.random.default_rng(0).integers(0, 256, (6, 32, 32, 3), dtype=np.uint8)
+    settings = _settings(init=str(prior), finetune_encoder=True)
+    Trainer(patches, settings, tmp_path / "run").run()
+    before = torch.load(prior)["state_dict"]
+    after = load_model(tmp_path / "run/model.pt").state_dict()
+    trained = [k for k in before if k.startswith(("encoder.", "quant_conv."))]
+    frozen = [k for k in before if k not in trained]
+    assert any(k.startswith("quantize.") for k in frozen) and any("decoder." in k for k in frozen)
+    assert all(torch.equal(before[k], after[k]) for k in frozen)
+    assert sum(not torch.equal(before[k], after[k]) for k in trained) > len(trained) // 2
+
+
+def test_other_starting_weights_are_another_run(tmp_path, prior):
+    patches = np.zeros((2, 32, 32, 3), np.uint8)
+    settings = _settings(init=str(prior), finetune_encoder=True)
+    first = fingerprint(settings, patches)
+    state = torch.load(prior)
+    state["state_dict"]["quantize.embedding.weight"] += 1
+    atomic_save(state, prior)
+    assert fingerprint(settings, patches) != first
+
+
+def test_only_a_vqgan_can_finetune_its_encoder():
+    with pytest.raises(ValueError, match="only a vqgan has an encoder"):
+        _settings(network="resnet", network_kwargs={}, finetune_encoder=True)
+
+
+def test_variants_differ_as_the_paper_says(default_config):
+    family = default_config["experiments"]["content_prior"]
+    kwargs, training = default_config["networks"]["vqgan"], default_config["training"]
+    tuned_kwargs, tuned = variant_training("finetuned", family, kwargs, training)
+    ablation_kwargs, ablation = variant_training("novq", family, kwargs, training)
+    assert tuned["finetune_encoder"] and tuned_kwargs == kwargs
+    assert ablation_kwargs == {**kwargs, "quantize": False} and "finetune_encoder" not in ablation
+    assert tuned["iterations"] == family["finetune"]["training"]["iterations"]
+
+
+# -- table and claims -----------------------------------------------------------------------------
+def content_prior_table(e_r: dict, psnr: dict, e_b=5.0, identity_e_b=10.0) -> pd.DataFrame:
+    """A runs table: every network on unseen and seen rain (E_R by network) and on noise."""
+    rows = []
+    for network, value in e_r.items():
+        for test, degradation in (("unseen", "medium"), ("seen", "medium")):
+            rows.append({"kind": "model", "network": network, "category": "natural",
+                         "rain_range": degradation, "n": 8, "test": test, "E_R": value,
+                         "E_B": e_b, "PSNR": 20.0})  # fmt: skip
+        if network in psnr:
+            rows.append({"kind": "model", "network": network, "category": "natural",
+                         "rain_range": "noise", "n": 8, "test": "salt-pepper", "E_R": 1.0,
+                         "E_B": 1.0, "PSNR": psnr[network]})  # fmt: skip
+    for test in ("unseen", "seen", "salt-pepper"):
+        rows.append({"kind": "identity", "category": "natural", "test": test, "E_R": 0.0,
+                     "E_B": identity_e_b, "PSNR": 15.0})  # fmt: skip
+        rows.append({"kind": "perfect", "category": "natural", "test": test, "E_R": 40.0,
+                     "E_B": 0.0, "PSNR": 99.0})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+BETTER = {"resnet": 10.0, "unet": 12.0, "vqgan-novq": 11.0, "vqgan-finetuned": 20.0}
+
+
+def test_the_claims_follow_the_numbers():
+    psnr = {"resnet": 18.0, "unet": 19.0, "vqgan-finetuned": 25.0}
+    claims = content_prior_claims(content_prior_table(BETTER, psnr), "medium")
+    assert [c.verdict for c in claims] == [PASS, PASS, PASS]
+    assert claims[0].ours == pytest.approx(8.0) and claims[2].ours == pytest.approx(6.0)
+    worse = content_prior_claims(
+        content_prior_table({**BETTER, "vqgan-finetuned": 11.5}, {**psnr, "unet": 26.0}), "medium"
+    )
+    assert [c.verdict for c in worse] == [FAIL, PASS, FAIL]
+
+
+def test_unconverged_deraining_is_not_judged_but_denoising_is():
+    psnr = {"resnet": 18.0, "unet": 19.0, "vqgan-finetuned": 25.0}
+    claims = content_prior_claims(content_prior_table(BETTER, psnr, e_b=12.0), "medium")
+    assert [c.verdict for c in claims] == [NOT_RUN, NOT_RUN, PASS]
+    assert "not converged" in claims[0].reason and claims[0].ours == pytest.approx(8.0)
+
+
+def test_a_missing_model_is_not_run_with_a_reason():
+    without_ablation = {k: v for k, v in BETTER.items() if k != "vqgan-novq"}
+    claims = content_prior_claims(content_prior_table(without_ablation, {}), "medium")
+    assert claims[1].verdict == NOT_RUN and "vqgan-novq" in claims[1].reason
+    assert claims[2].verdict == NOT_RUN
+
+
+def test_markdown_shows_each_model_with_its_shares():
+    text = content_prior_markdown(
+        content_prior_table(BETTER, {"vqgan-finetuned": 25.0}), "medium", {"resnet": "ResNet"}
+    )
+    assert "| ResNet " in text and "| vqgan-finetuned " in text
+    assert "0.5 " in text  # 20 / 40: the fine-tuned prior's share of the perfect E_R
+
+
+# -- the family end to end -------------------------------------------------------------------------
+TINY = {
+    "targets": ["content_prior"],
+    "categories": ["natural"],
+    "patches": {"size": 32, "counts": [4, 8]},
+    "test": {"size": 32, "count": 3, "rain": "embedded"},
+    "networks": {
+        "resnet": {"num_feat": 4, "num_block": 1},
+        "unet": {"num_feat": 4, "depth": 2},
+        "vqgan": VQGAN,
+    },
+    "training": {"iterations": 6, "batch_size": 2, "checkpoint_every": 3},
+    "experiments": {
+        "content_prior": {
+            "baselines": ["resnet", "unet"],
+            "n": 8,
+            "prior": {"n": 8, "training": {"iterations": 6}},
+            "finetune": {"n": 4, "training": {"iterations": 4}},
+            "ablation": {"training": {"iterations": 4}},
+        }
+    },
+    "evaluation": {"examples": 1},
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    return run_tiny_preset(tmp_path_factory.mktemp("content_prior"), TINY)
+
+
+def test_every_output_is_built(results):
+    for name in ("fig18", "fig19"):
+        for suffix in ("pdf", "png"):
+            assert (results / f"figures/{name}.{suffix}").stat().st_size > 1000, name
+    text = (results / "tables/content_prior.md").read_text()
+    for label in ("ResNet", "UNet", "VQGAN + content prior", "VQGAN without VQ"):
+        assert f"| {label} " in text
+    table = read_csv(results / "tables/content_prior.csv")
+    models = table[table["kind"] == "model"]
+    assert len(models) == 3 * (3 * 3 + 2)  # images x (3 models x 3 test sets + ablation x 2)
+    assert set(table["test"]) == {"unseen", "seen", "salt-pepper"}
+
+
+def test_the_prior_is_pretrained_and_finetuned_with_decoder_and_codebook_frozen(results):
+    prior = load_model(results / "models/vqgan-prior/natural/clean/n8/model.pt").state_dict()
+    tuned = load_model(results / "models/vqgan-finetuned/natural/medium/n4/model.pt").state_dict()
+    ablation = load_model(results / "models/vqgan-novq/natural/medium/n4/model.pt")
+    assert ablation.quantize is None
+    assert torch.equal(prior["quantize.embedding.weight"], tuned["quantize.embedding.weight"])
+    assert torch.equal(prior["decoder.conv_out.weight"], tuned["decoder.conv_out.weight"])
+    assert not torch.equal(prior["encoder.conv_in.weight"], tuned["encoder.conv_in.weight"])
+
+
+def test_denoisers_are_tested_on_salt_and_pepper_noise(results):
+    test_set = np.load(results / "data/test/natural/salt-pepper.npz")
+    assert set(np.unique(test_set["I"][test_set["R"] > 0])) <= {0, 255}
+    metrics = pd.read_csv(results / "metrics/resnet/natural/noise/n8.csv")
+    assert len(metrics) == 3 and metrics["PSNR"].notna().all()
+
+
+def test_the_claims_are_computed(results):
+    claims = pd.read_csv(results / "claims.csv", comment="#")
+    ours = claims[claims["source"] == "Sec. VI"]
+    assert len(ours) == 3 and ours["ours"].notna().all()
+    assert not claims["reason"].fillna("").str.contains("not built yet").any()
+
+
+def test_a_taming_checkpoint_replaces_the_pretraining(tmp_path):
+    """A Lightning .ckpt placed by hand: the import rule loads it (dropping the loss weights)
+    and fine-tuning starts from it instead of from a pretrained prior."""
+    torch.manual_seed(3)
+    weights = build("vqgan", **VQGAN).state_dict()
+    placed = tmp_path / "taming"
+    (placed / "checkpoints").mkdir(parents=True)
+    torch.save({"state_dict": {**weights, "loss.discriminator.w": torch.ones(2)},
+                "global_step": 5}, placed / "checkpoints/last.ckpt")  # fmt: skip
+    sources = {"taming": {"placed": str(placed), "hint": "put it there"}}
+    family = {"prior": {"checkpoint": {"dataset": "taming", "path": "checkpoints/last.ckpt"}}}
+    overlay = {**TINY, "results_dir": str(tmp_path / "results"),
+               "datasets": {"sources": sources},
+               "experiments": {"content_prior": {**TINY["experiments"]["content_prior"],
+                                                 **family}}}  # fmt: skip
+    config = tmp_path / "taming.yaml"
+    config.write_text(yaml.safe_dump(overlay))
+    target = tmp_path / "results/models/vqgan-finetuned/natural/noise/n4/model.pt"
+    result = run_snakemake("--cores", "2", f"--configfile={config}", target, timeout=600)
+    assert "rule import_prior" in result.stdout + result.stderr
+    assert not (tmp_path / "results/models/vqgan-prior/natural").exists()
+    imported = torch.load(tmp_path / "results/models/vqgan-prior/imported/model.pt")
+    assert torch.equal(imported["state_dict"]["decoder.conv_out.weight"],
+                       weights["decoder.conv_out.weight"])  # fmt: skip
+    tuned = load_model(target).state_dict()
+    assert torch.equal(tuned["quantize.embedding.weight"], weights["quantize.embedding.weight"])

@@ -1,0 +1,23 @@
+"""Turn a taming-transformers VQGAN checkpoint into the model.pt the fine-tuning starts from."""
+
+import sys
+from pathlib import Path
+
+import _package  # noqa: F401  (puts src/ on sys.path)
+
+from slacking.models import build
+from slacking.models.vqgan import load_taming_checkpoint
+from slacking.training import atomic_save
+
+sys.stderr = open(snakemake.log[0], "w")
+kwargs = snakemake.params.network_kwargs
+model = build("vqgan", **kwargs)
+path = Path(snakemake.input[0]) / snakemake.params.checkpoint["path"]
+report = load_taming_checkpoint(model, path)
+print(
+    f"loaded {len(report.loaded)} tensors from {path}; ignored {len(report.ignored)} "
+    f"(loss.*); inert placeholders for {report.placeholders}",
+    file=sys.stderr,
+)
+state = {"network": "vqgan", "kwargs": kwargs, "iteration": 0, "state_dict": model.state_dict()}
+atomic_save(state, Path(snakemake.output[0]))
