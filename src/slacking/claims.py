@@ -5,7 +5,8 @@ claim, FAIL when it contradicts it, NOT RUN when this run cannot test it, with t
 (the experiment is not among the preset's targets or not built yet, or its models did not
 converge). Claims about trained deraining models are judged on converged runs only (mean E_B
 below the identity derainer's, ``slacking.tables.run_means``): an unconverged network's E_R
-says nothing about generalization. Our statistic is reported either way.
+says nothing about generalization. Our statistic is reported either way. The content prior's
+claims compare PSNR instead (``content_prior_claims`` says why).
 """
 
 from __future__ import annotations
@@ -333,38 +334,60 @@ def transfer_claims(table: pd.DataFrame, outlier: str) -> list[Claim]:
 # -- content prior (journal Sec. VI, Figs. 18, 19) ------------------------------------------------
 def content_prior_claims(table: pd.DataFrame, rain: str) -> list[Claim]:
     """The fine-tuned VQGAN prior against the from-scratch networks and against its own
-    architecture without VQ. Deraining comparisons need converged runs; denoising PSNR is
-    judged as it is (on salt-and-pepper noise the identity's E_B is zero, so the convergence
-    test cannot apply)."""
-    means = run_means(table).set_index(["network", "rain_range", "test"])
+    architecture without VQ, by PSNR against the clean image on the unseen degradation: a
+    VQGAN decodes every image through its latents, so its E_B can never fall below the
+    identity derainer's (the convergence gate) and blur alone raises its E_R; PSNR counts both
+    the rain left and the background lost. Fig. 18's gap (the ablation removes the rain it saw,
+    not new rain) compares each model's E_R share on training and on unseen rain: a
+    within-model difference, which blur raises on both sides alike."""
+    means = run_means(table)
+    means["share"] = means["E_R"] / means["perfect_E_R"]
+    means = means.set_index(["network", "rain_range", "test"])
     prior, ablation = "vqgan-finetuned", "vqgan-novq"
     baselines = [n for n in dict.fromkeys(table["network"].dropna()) if not n.startswith("vqgan")]
     source = "Sec. VI"
 
-    def compare(claim, scope, metric, ours, others, degradation, test, gated, paper):
-        missing = [n for n in [ours, *others] if (n, degradation, test) not in means.index]
-        if missing or not others:
-            reason = f"needs {', '.join(missing) or 'a baseline'} on {test} {degradation}"
-            return Claim(source, claim, scope, "", None, paper, NOT_RUN, reason)
-        rows = means.loc[[(n, degradation, test) for n in [ours, *others]]]
-        best = rows[metric].iloc[1:].max()
-        margin = float(rows[metric].iloc[0] - best)
-        reason = _unconverged(rows) if gated else ""
-        statistic = f"{metric}({ours}) - highest {metric} of {', '.join(others)} > 0"
-        return Claim(source, claim, scope, statistic, margin, paper,
-                     NOT_RUN if reason else _verdict(margin > 0), reason)  # fmt: skip
+    def missing(networks, keys):
+        absent = [n for n in networks for key in keys if (n, *key) not in means.index]
+        return f"needs {', '.join(dict.fromkeys(absent))}" if absent else ""
 
+    def beats(claim, scope, networks, degradation, test, paper):
+        reason = missing([prior, *networks], [(degradation, test)]) or (
+            "" if networks else "needs a baseline"
+        )
+        if reason:
+            return Claim(source, claim, scope, "", None, paper, NOT_RUN, reason)
+        psnr = means.xs((degradation, test), level=("rain_range", "test"))["PSNR"]
+        margin = float(psnr[prior] - psnr[networks].max())
+        statistic = f"PSNR({prior}) - highest PSNR of {', '.join(networks)} > 0"
+        return Claim(source, claim, scope, statistic, margin, paper, _verdict(margin > 0))
+
+    def gap():
+        claim = "without VQ the architecture removes the training rain, not unseen rain"
+        paper = "Fig. 18b-d: the ablation removes training streaks, keeps unseen ones"
+        reason = missing([prior, ablation], [(rain, "seen"), (rain, "unseen")])
+        if reason:
+            return Claim(source, claim, "", "", None, paper, NOT_RUN, reason)
+        drop = {n: means.loc[(n, rain, "seen"), "share"] - means.loc[(n, rain, "unseen"), "share"]
+                for n in (ablation, prior)}  # fmt: skip
+        margin = float(drop[ablation] - drop[prior])
+        statistic = (f"E_R share drop, training to unseen rain: {ablation} - {prior} > 0 "
+                     "(E_R share: E_R / the perfect derainer's)")  # fmt: skip
+        return Claim(source, claim, f"deraining, trained on {rain} rain", statistic, margin,
+                     paper, _verdict(margin > 0))  # fmt: skip
+
+    derain = f"deraining, trained on {rain} rain, tested on unseen rain"
     return [
-        compare("the content prior removes more unseen rain than networks trained from scratch",
-                f"deraining, trained on {rain} rain", "E_R", prior, baselines, rain, "unseen",
-                True, "Fig. 19a: only the content prior removes the unseen streaks"),
-        compare("without VQ the same architecture removes less unseen rain than the prior",
-                f"deraining, trained on {rain} rain", "E_R", prior, [ablation], rain, "unseen",
-                True, "Fig. 18c-d: the ablation keeps the unseen streaks"),
-        compare("the content prior removes unseen salt-and-pepper noise better than networks "
-                "trained from scratch", "denoising, trained on Gaussian noise", "PSNR", prior,
-                baselines, "noise", "salt-pepper", False,
-                "Fig. 19b: only the content prior removes the unseen noise"),
+        beats("the content prior derains unseen rain better than networks trained from scratch",
+              derain, baselines, rain, "unseen",
+              "Fig. 19a: only the content prior removes the unseen streaks"),
+        beats("without VQ the same architecture derains unseen rain worse than the prior",
+              derain, [ablation], rain, "unseen",
+              "Fig. 18c-d: the ablation keeps the unseen streaks"),
+        gap(),
+        beats("the content prior removes unseen salt-and-pepper noise better than networks "
+              "trained from scratch", "denoising, trained on Gaussian noise", baselines,
+              "noise", "salt-pepper", "Fig. 19b: only the content prior removes the unseen noise"),
     ]  # fmt: skip
 
 
@@ -416,6 +439,11 @@ def _with_noise(mse: pd.DataFrame, noise: list) -> pd.DataFrame:
 
 # -- claims of experiments this pipeline does not build yet ---------------------------------------
 NOT_BUILT = [
+    (
+        "Fig. 20",
+        "the content prior also removes real rain",
+        "not reproduced: needs real rainy photographs, which the papers do not name",
+    ),
     (
         "Figs. 7, 21",
         "DepictQA prefers the outputs of better-generalizing models",
@@ -491,7 +519,8 @@ def claims_markdown(frame: pd.DataFrame) -> str:
         "# The papers' claims, checked against this run\n\n"
         f"{tally}. PASS: our statistic agrees with the claim; FAIL: it contradicts it; "
         "NOT RUN: this run cannot test it (the reason says why). Claims about trained "
-        "deraining models are judged on converged runs only.\n\n"
+        "deraining models are judged on converged runs only, but for the content prior's "
+        "(Sec. VI), which compare PSNR.\n\n"
         "## Verdicts per claim\n\n"
         + summary.to_markdown(index=False)
         + "\n\n## Every check\n\n"

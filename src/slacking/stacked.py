@@ -34,6 +34,10 @@ class StackedTrainer:
     def __init__(self, trainers: list[Trainer]):
         if not trainers:
             raise ValueError("nothing to train: no runs given")
+        first = trainers[0].settings
+        if first.init or first.finetune_encoder or first.network == "vqgan":
+            # The stacked step calls the bare forward: no VQ loss, no frozen parameters.
+            raise ValueError("stacked runs train from scratch with the L1 loss; not a vqgan")
         if len({repr(_without_seed(t)) for t in trainers}) > 1:
             raise ValueError("stacked runs must share network, sizes and training settings")
         self.trainers = trainers

@@ -249,6 +249,14 @@ def content_prior_training(variant):
     )
 
 
+def run_training(wc):
+    """A training run's schedule: config training, but Sec. VI's from-scratch denoisers (runs
+    on `noise`) train as the section says (experiments.content_prior.denoisers)."""
+    if wc.rain_range == "noise":
+        return {**config["training"], **CONTENT_PRIOR["denoisers"]["training"]}
+    return config["training"]
+
+
 def content_prior_runs():
     """Sec. VI: the baselines (large-background setting) and the fine-tuned prior on deraining
     (tested on unseen and on training rain) and denoising (tested on salt-and-pepper noise),

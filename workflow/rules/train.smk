@@ -11,7 +11,8 @@ rule train_patch_count:
     log:
         f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/{TRAIN_LOG}.log",
     wildcard_constraints:
-        network=alternatives(config["networks"]),  # the content prior's VQGANs train apart
+        # The content prior's VQGANs train apart (train_content_prior): never stacked.
+        network=alternatives([name for name in config["networks"] if name != "vqgan"]),
     conda:
         ENV
     threads: config["training"]["resources"]["threads"]
@@ -22,7 +23,7 @@ rule train_patch_count:
         cpus_per_task=config["training"]["resources"]["threads"],
     params:
         network_kwargs=lambda wc: config["networks"][wc.network],
-        training=config["training"],
+        training=run_training,
         rain=config["rain"],
         noise=config["noise"],
         seed=config["seed"],

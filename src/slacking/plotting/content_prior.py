@@ -27,7 +27,7 @@ def training_curves(ax, models: dict[str, Path]) -> None:
                 label=_label(network))  # fmt: skip
     ax.set_yscale("log")
     ax.set_xlabel("iteration")
-    ax.set_ylabel("training loss (L1 + VQ)")
+    ax.set_ylabel("training loss\n(L1; + VQ loss with VQ)")
     ax.legend(frameon=False, fontsize=6.5)
     ax.set_title("(a) training on the training rain", fontsize=7.5, loc="left")
 
