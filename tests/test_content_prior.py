@@ -16,7 +16,14 @@ from slacking.degradations import GaussianNoise, degradation_from_config, degrad
 from slacking.evaluation import derain, metrics_table
 from slacking.models import build
 from slacking.provenance import read_csv
-from slacking.training import Trainer, TrainSettings, atomic_save, fingerprint, load_model
+from slacking.training import (
+    Trainer,
+    TrainSettings,
+    atomic_save,
+    fingerprint,
+    load_model,
+    model_record,
+)
 
 VQGAN = {"ch": 4, "ch_mult": [1, 2], "num_res_blocks": 1, "attn_resolutions": [],
          "z_channels": 4, "embed_dim": 4, "n_embed": 16, "resolution": 32}  # fmt: skip
@@ -95,8 +102,7 @@ def prior(tmp_path):
     torch.manual_seed(7)
     model = build("vqgan", **VQGAN)
     path = tmp_path / "prior.pt"
-    atomic_save({"network": "vqgan", "kwargs": VQGAN, "iteration": 0,
-                 "state_dict": model.state_dict()}, path)  # fmt: skip
+    atomic_save(model_record("vqgan", VQGAN, model, 0), path)
     return path
 
 

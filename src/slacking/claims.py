@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from .content_prior import FINETUNED, NO_VQ, SALT_AND_PEPPER, SEEN, UNSEEN
+from .degradations import NOISE
 from .tables import normalised_e_r, rank_correlation, run_means
 
 PASS, FAIL, NOT_RUN = "PASS", "FAIL", "NOT RUN"
@@ -343,7 +345,7 @@ def content_prior_claims(table: pd.DataFrame, rain: str) -> list[Claim]:
     means = run_means(table)
     means["share"] = means["E_R"] / means["perfect_E_R"]
     means = means.set_index(["network", "rain_range", "test"])
-    prior, ablation = "vqgan-finetuned", "vqgan-novq"
+    prior, ablation = FINETUNED, NO_VQ
     baselines = [n for n in dict.fromkeys(table["network"].dropna()) if not n.startswith("vqgan")]
     source = "Sec. VI"
 
@@ -365,10 +367,10 @@ def content_prior_claims(table: pd.DataFrame, rain: str) -> list[Claim]:
     def gap():
         claim = "without VQ the architecture removes the training rain, not unseen rain"
         paper = "Fig. 18b-d: the ablation removes training streaks, keeps unseen ones"
-        reason = missing([prior, ablation], [(rain, "seen"), (rain, "unseen")])
+        reason = missing([prior, ablation], [(rain, SEEN), (rain, UNSEEN)])
         if reason:
             return Claim(source, claim, "", "", None, paper, NOT_RUN, reason)
-        drop = {n: means.loc[(n, rain, "seen"), "share"] - means.loc[(n, rain, "unseen"), "share"]
+        drop = {n: means.loc[(n, rain, SEEN), "share"] - means.loc[(n, rain, UNSEEN), "share"]
                 for n in (ablation, prior)}  # fmt: skip
         margin = float(drop[ablation] - drop[prior])
         statistic = (f"E_R share drop, training to unseen rain: {ablation} - {prior} > 0 "
@@ -379,15 +381,15 @@ def content_prior_claims(table: pd.DataFrame, rain: str) -> list[Claim]:
     derain = f"deraining, trained on {rain} rain, tested on unseen rain"
     return [
         beats("the content prior derains unseen rain better than networks trained from scratch",
-              derain, baselines, rain, "unseen",
+              derain, baselines, rain, UNSEEN,
               "Fig. 19a: only the content prior removes the unseen streaks"),
         beats("without VQ the same architecture derains unseen rain worse than the prior",
-              derain, [ablation], rain, "unseen",
+              derain, [ablation], rain, UNSEEN,
               "Fig. 18c-d: the ablation keeps the unseen streaks"),
         gap(),
         beats("the content prior removes unseen salt-and-pepper noise better than networks "
               "trained from scratch", "denoising, trained on Gaussian noise", baselines,
-              "noise", "salt-pepper", "Fig. 19b: only the content prior removes the unseen noise"),
+              NOISE, SALT_AND_PEPPER, "Fig. 19b: only the content prior removes the unseen noise"),
     ]  # fmt: skip
 
 

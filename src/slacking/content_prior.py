@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .data.testsets import SALT_AND_PEPPER
+from .degradations import NOISE
 from .tables import run_means
 
 # The content prior's models as result paths and tables name them, and the ``test`` names of
-# its test sets: unseen test rain, the training rain, and salt-and-pepper noise.
+# its test sets: unseen test rain, the training rain, and salt-and-pepper noise (named like
+# its test set).
 FINETUNED, NO_VQ = "vqgan-finetuned", "vqgan-novq"
-UNSEEN, SEEN, SALT_AND_PEPPER = "unseen", "seen", "salt-pepper"
+UNSEEN, SEEN = "unseen", "seen"
 
 
 def variant_training(variant: str, family: dict, network_kwargs: dict, training: dict):
@@ -66,7 +69,7 @@ def content_prior_markdown(table: pd.DataFrame, rain: str, labels: dict[str, str
                 "deraining PSNR": cell(network, rain, UNSEEN, "PSNR"),
                 "E_R share, unseen rain": share(network, UNSEEN),
                 "E_R share, training rain": share(network, SEEN),
-                "denoising PSNR": cell(network, "noise", SALT_AND_PEPPER, "PSNR"),
+                "denoising PSNR": cell(network, NOISE, SALT_AND_PEPPER, "PSNR"),
                 "converged": "" if converged != converged else ("yes" if converged else "no"),
             }
         )

@@ -236,12 +236,8 @@ class Trainer:
         atomic_save(self.export(), self.out_dir / "snapshots" / f"iter_{self.iteration:08d}.pt")
 
     def export(self) -> dict:
-        return {
-            "network": self.settings.network,
-            "kwargs": self.settings.network_kwargs,
-            "iteration": self.iteration,
-            "state_dict": self.model.state_dict(),
-        }
+        s = self.settings
+        return model_record(s.network, s.network_kwargs, self.model, self.iteration)
 
     def resume(self) -> None:
         path, state = load_newest_checkpoint(self.checkpoint_dir)
@@ -429,6 +425,12 @@ class _Logs:
         self.progress.update(len(values))
         self.progress.set_postfix(loss=f"{np.mean(values[-1]):.4f}", refresh=False)
         self.pending.clear()
+
+
+def model_record(network: str, kwargs: dict, model: torch.nn.Module, iteration: int) -> dict:
+    """What model.pt (and a snapshot) holds: enough for ``load_model`` to rebuild the network."""
+    return {"network": network, "kwargs": kwargs, "iteration": iteration,
+            "state_dict": model.state_dict()}  # fmt: skip
 
 
 def load_model(path: Path, device: str | torch.device = "cpu") -> torch.nn.Module:

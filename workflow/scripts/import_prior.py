@@ -7,7 +7,7 @@ import _package  # noqa: F401  (puts src/ on sys.path)
 
 from slacking.models import build
 from slacking.models.vqgan import load_taming_checkpoint
-from slacking.training import atomic_save
+from slacking.training import atomic_save, model_record
 
 sys.stderr = open(snakemake.log[0], "w")
 kwargs = snakemake.params.network_kwargs
@@ -19,5 +19,4 @@ print(
     f"(loss.*); inert placeholders for {report.placeholders}",
     file=sys.stderr,
 )
-state = {"network": "vqgan", "kwargs": kwargs, "iteration": 0, "state_dict": model.state_dict()}
-atomic_save(state, Path(snakemake.output[0]))
+atomic_save(model_record("vqgan", kwargs, model, 0), Path(snakemake.output[0]))

@@ -8,10 +8,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..content_prior import FINETUNED, NO_VQ, SALT_AND_PEPPER, SEEN, UNSEEN
 from .examples import Tile, example_strip, plot_grid
 from .style import COLUMN_WIDTH_IN, NETWORK_LABELS, apply_style, save_figure
 
-TASKS = {"unseen": "deraining,\nunseen rain", "salt-pepper": "denoising,\nsalt-and-pepper"}
+TASKS = {UNSEEN: "deraining,\nunseen rain", SALT_AND_PEPPER: "denoising,\nsalt-and-pepper"}
 
 
 def _label(network: str) -> str:
@@ -37,9 +38,9 @@ def fig18(runs: list[dict], strips: list[Path], models: list[Path], image: int, 
     training rain; (c) the ablation and (d) the fine-tuned prior on unseen rain."""
     apply_style()
     strip = {(r["network"], r["test"]): path for r, path in zip(runs, strips, strict=True)}
-    seen_rainy, ablation_seen, _ = example_strip(strip["vqgan-novq", "seen"], image)
-    rainy, ablation, clean = example_strip(strip["vqgan-novq", "unseen"], image)
-    _, finetuned, _ = example_strip(strip["vqgan-finetuned", "unseen"], image)
+    seen_rainy, ablation_seen, _ = example_strip(strip[NO_VQ, SEEN], image)
+    rainy, ablation, clean = example_strip(strip[NO_VQ, UNSEEN], image)
+    _, finetuned, _ = example_strip(strip[FINETUNED, UNSEEN], image)
     tiles = [
         ("training rain", seen_rainy),
         ("(b) without VQ,\ntraining rain", ablation_seen),
