@@ -32,3 +32,15 @@ def run_snakemake(*args, check=True, timeout=600):
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {args} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+# The fault-injection suite's tally (tests/test_faults.py), printed after the run.
+FAULTS = {"injected": 0, "survived": 0}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FAULTS["injected"]:
+        lost = FAULTS["injected"] - FAULTS["survived"]
+        terminalreporter.write_line(
+            f"faults: {FAULTS['injected']} injected, {FAULTS['survived']} survived, {lost} lost"
+        )

@@ -17,4 +17,4 @@ def test_successful_write_replaces_the_output(tmp_path):
     target.write_bytes(b"old")
     save_npy(target, np.arange(3))
     np.testing.assert_array_equal(np.load(target), [0, 1, 2])
-    assert [p.name for p in tmp_path.iterdir()] == ["a.npy"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npy", "a.npy.sha256"]

@@ -1,11 +1,12 @@
 """A bad configuration fails before any job runs, with one line naming the key."""
 
 import pytest
+import torch
 import yaml
 from snakemake.utils import update_config
 
 from conftest import ROOT, run_snakemake
-from slacking.config import ConfigError, check_config
+from slacking.config import ConfigError, check_config, check_device
 from slacking.models import build
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -106,7 +107,37 @@ def _mutations():
     def unknown_outlier(c):
         c["claims"]["transfer_outlier"] = "manga"
 
+    def lr_nan(c):
+        c["training"]["lr"] = float("nan")  # YAML .nan: passes exclusiveMinimum
+
+    def inf_in_a_list(c):
+        c["rain"]["ranges"]["small"]["length"][0] = float("inf")
+
+    def unknown_network_argument(c):
+        c["networks"]["resnet"]["bogus_kw"] = 3
+
+    def iterations_beyond_limit(c):
+        c["training"]["iterations"] = 1.0e30  # an integer to jsonschema
+
+    def nested_iterations_beyond_limit(c):
+        c["experiments"]["content_prior"]["finetune"]["training"]["iterations"] = 10_000_001
+
+    def divergence_factor_one(c):
+        c["training"]["divergence_factor"] = 1
+
     return [
+        (lr_nan, r"at training.lr: nan is not a finite number"),
+        (inf_in_a_list, r"at rain.ranges.small.length\[0\]: inf is not a finite number"),
+        (
+            unknown_network_argument,
+            r"at networks.resnet.bogus_kw: not an argument of resnet \(accepted: num_feat, num_",
+        ),
+        (iterations_beyond_limit, r"at training.iterations: 1e\+30 exceeds limits.max_iterat"),
+        (
+            nested_iterations_beyond_limit,
+            r"at experiments.content_prior.finetune.training.iterations: 10000001 exceeds",
+        ),
+        (divergence_factor_one, r"at training.divergence_factor: 1 is less than or equal to"),
         (example_image_not_saved, r"at experiments.table3.example_image: 4 is larger than"),
         (snapshots_beyond_training, r"at experiments.sharpness.snapshot_every: 1000 is larger"),
         (counts_for_other_rows, r"at experiments.table3.counts: 2 counts for 5 rows"),
@@ -157,6 +188,40 @@ def test_bad_config_is_rejected_with_one_line(default_config, mutate, message):
     with pytest.raises(ConfigError, match=message) as error:
         check_config(default_config, SCHEMA)
     assert "\n" not in str(error.value)
+
+
+def _missing_device():
+    count = torch.cuda.device_count()
+    return f"cuda:{count}" if count else "cuda"
+
+
+def test_a_device_this_machine_lacks_is_refused():
+    with pytest.raises(ConfigError, match=r"at training.device: 'cuda.*auto \(the default\)"):
+        check_device(_missing_device())
+    check_device("auto")
+    check_device("cpu")
+
+
+def test_snakemake_refuses_a_missing_device_before_any_job_but_not_for_a_cluster(tmp_path):
+    overlay = tmp_path / "device.yaml"
+    results = tmp_path / "results"
+    overlay.write_text(
+        yaml.safe_dump({"training": {"device": _missing_device()}, "results_dir": str(results)})
+    )
+    target = results / "data/test/natural/embedded.npz"
+    local = run_snakemake("--cores", "1", f"--configfile={overlay}", target, check=False)
+    assert local.returncode != 0
+    assert "config error at training.device" in local.stdout + local.stderr
+    assert not results.exists()  # no job ran
+    # A cluster's submit host is not where training runs: nothing checked at parse time.
+    dry = run_snakemake("-n", "--executor=slurm", "--jobs=1", f"--configfile={overlay}", target)
+    assert "config error" not in dry.stdout + dry.stderr
+
+
+def test_raised_iteration_limit_accepts_more(default_config):
+    default_config["training"]["iterations"] = 1.0e30
+    default_config["limits"]["max_iterations"] = 10**31
+    check_config(default_config, SCHEMA)
 
 
 def test_snakemake_refuses_bad_config_before_any_job(tmp_path):

@@ -9,17 +9,18 @@ import torch
 import yaml
 
 from conftest import run_snakemake, run_tiny_preset
+from slacking.atomic import save_torch
 from slacking.claims import FAIL, NOT_RUN, PASS, content_prior_claims
 from slacking.content_prior import content_prior_markdown, variant_training
 from slacking.data.testsets import salt_and_pepper_test_set, seen_rain_layers
 from slacking.degradations import GaussianNoise, degradation_from_config, degrade, salt_and_pepper
 from slacking.evaluation import derain, metrics_table
+from slacking.integrity import load_torch
 from slacking.models import build
 from slacking.provenance import read_csv
 from slacking.training import (
     Trainer,
     TrainSettings,
-    atomic_save,
     fingerprint,
     load_model,
     model_record,
@@ -102,7 +103,7 @@ def prior(tmp_path):
     torch.manual_seed(7)
     model = build("vqgan", **VQGAN)
     path = tmp_path / "prior.pt"
-    atomic_save(model_record("vqgan", VQGAN, model, 0), path)
+    save_torch(model_record("vqgan", VQGAN, model, 0), path)
     return path
 
 
@@ -110,7 +111,7 @@ def test_finetuning_changes_the_encoder_only(tmp_path, prior):
     patches = np.random.default_rng(0).integers(0, 256, (6, 32, 32, 3), dtype=np.uint8)
     settings = _settings(init=str(prior), finetune_encoder=True)
     Trainer(patches, settings, tmp_path / "run").run()
-    before = torch.load(prior)["state_dict"]
+    before = load_torch(prior)["state_dict"]
     after = load_model(tmp_path / "run/model.pt").state_dict()
     trained = [k for k in before if k.startswith(("encoder.", "quant_conv."))]
     frozen = [k for k in before if k not in trained]
@@ -123,9 +124,9 @@ def test_other_starting_weights_are_another_run(tmp_path, prior):
     patches = np.zeros((2, 32, 32, 3), np.uint8)
     settings = _settings(init=str(prior), finetune_encoder=True)
     first = fingerprint(settings, patches)
-    state = torch.load(prior)
+    state = load_torch(prior)
     state["state_dict"]["quantize.embedding.weight"] += 1
-    atomic_save(state, prior)
+    save_torch(state, prior)
     assert fingerprint(settings, patches) != first
 
 
@@ -310,7 +311,7 @@ def test_a_taming_checkpoint_replaces_the_pretraining(tmp_path):
     result = run_snakemake("--cores", "2", f"--configfile={config}", target, timeout=600)
     assert "rule import_prior" in result.stdout + result.stderr
     assert not (tmp_path / "results/models/vqgan-prior/natural").exists()
-    imported = torch.load(tmp_path / "results/models/vqgan-prior/imported/model.pt")
+    imported = load_torch(tmp_path / "results/models/vqgan-prior/imported/model.pt")
     assert torch.equal(imported["state_dict"]["decoder.conv_out.weight"],
                        weights["decoder.conv_out.weight"])  # fmt: skip
     tuned = load_model(target).state_dict()

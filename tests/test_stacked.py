@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from slacking.integrity import load_torch
 from slacking.stacked import StackedTrainer
 from slacking.training import Trainer
 from test_training import settings
@@ -23,7 +24,7 @@ def subsets():
 
 
 def _weights(path):
-    return torch.load(path, weights_only=False)["state_dict"]
+    return load_torch(path)["state_dict"]
 
 
 def _log(path):

@@ -1,6 +1,7 @@
 """Training never loses work: a SIGTERM-interrupted run resumes to the same weights; a NaN loss
 stops with an error naming the iteration and the last good checkpoint."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -12,8 +13,17 @@ import pytest
 import torch
 
 from conftest import ROOT
+from slacking.integrity import load_torch
 from slacking.models import register
-from slacking.training import Trainer, TrainSettings, load_model, rain_range_from_config
+from slacking.run_lock import RunLock, RunLocked
+from slacking.training import (
+    Diverged,
+    Trainer,
+    TrainSettings,
+    load_model,
+    rain_range_from_config,
+)
+from test_integrity import flip_tensor_bytes
 
 RAIN = {
     "reference_size": 128,
@@ -44,7 +54,7 @@ def patches():
 
 
 def _weights(path):
-    return torch.load(path, weights_only=False)["state_dict"]
+    return load_torch(path)["state_dict"]
 
 
 def test_sigterm_then_resume_gives_the_weights_of_an_uninterrupted_run(tmp_path, patches):
@@ -148,3 +158,79 @@ def test_a_run_with_other_settings_drops_the_old_runs_snapshots(tmp_path, patche
     Trainer(patches, settings(iterations=12, snapshot_every=5), tmp_path).run()
     names = sorted(p.name for p in (tmp_path / "snapshots").iterdir())
     assert names == ["iter_00000005.pt", "iter_00000010.pt"]  # none of the first run's
+
+
+def test_a_diverging_loss_stops_the_run_before_anything_is_saved(tmp_path, patches):
+    """lr 1000 keeps the loss finite (1e19) but useless: it must not pass as a trained model."""
+    with pytest.raises(Diverged) as error:
+        Trainer(patches, settings(lr=1000.0), tmp_path).run()
+    message = str(error.value)
+    assert "divergence_factor 100 x the initial loss" in message
+    assert "last good checkpoint: none yet" in message
+    assert not (tmp_path / "model.pt").exists()
+    assert not list((tmp_path / "checkpoints").glob("*.pt"))
+
+
+def test_the_divergence_test_reads_the_initial_loss_back_after_a_resume(tmp_path, patches):
+    Trainer(patches, settings(iterations=20), tmp_path).run()
+    resumed = Trainer(patches, settings(iterations=20), tmp_path)
+    resumed.resume()
+    first = float((tmp_path / "train.csv").read_text().splitlines()[1].split(",")[1])
+    assert resumed.initial_loss == first
+
+
+def test_a_second_trainer_on_a_run_is_refused_naming_the_first(tmp_path, patches):
+    with RunLock(tmp_path):
+        with pytest.raises(RunLocked, match=f"pid {os.getpid()}"):
+            Trainer(patches, settings(iterations=10), tmp_path).run()
+    assert not (tmp_path / "model.pt").exists()
+    Trainer(patches, settings(iterations=10), tmp_path).run()  # free again once released
+
+
+def test_a_damaged_newest_checkpoint_is_kept_aside_and_the_older_one_resumed(tmp_path, patches):
+    Trainer(patches, settings(iterations=20, checkpoint_every=5), tmp_path).run()
+    newest = tmp_path / "checkpoints/iter_00000020.pt"
+    flip_tensor_bytes(newest)
+    trainer = Trainer(patches, settings(iterations=20, checkpoint_every=5), tmp_path)
+    trainer.resume()
+    assert trainer.iteration == 15
+    assert (tmp_path / "checkpoints/iter_00000020.pt.corrupt").exists()
+
+
+def test_checkpoints_of_other_settings_are_moved_aside_not_deleted(tmp_path, patches):
+    Trainer(patches, settings(iterations=10), tmp_path).run()
+    Trainer(patches, settings(iterations=10, lr=1e-3), tmp_path).run()
+    kept = sorted(p.name for p in (tmp_path / "checkpoints/superseded").iterdir())
+    assert kept == ["iter_00000010.pt"]
+
+
+def test_parent_watch_notices_its_parent_dying(tmp_path):
+    """A child whose parent is SIGKILLed (as Snakemake can be) sees it within a poll."""
+    child = tmp_path / "child.py"
+    child.write_text(
+        textwrap.dedent(
+            f"""
+            import pathlib, sys, time
+            from slacking.run_lock import ParentWatch
+            watch = ParentWatch()
+            pathlib.Path({str(tmp_path / "ready")!r}).touch()
+            for _ in range(1200):
+                if watch.died():
+                    pathlib.Path({str(tmp_path / "noticed")!r}).touch()
+                    sys.exit(0)
+                time.sleep(0.05)
+            """
+        )
+    )
+    spawn = "import subprocess, sys, time; subprocess.Popen(sys.argv[1:]); time.sleep(60)"
+    parent = subprocess.Popen([sys.executable, "-c", spawn, sys.executable, str(child)], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "ready").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert not (tmp_path / "noticed").exists()
+    parent.kill()
+    parent.wait()
+    while not (tmp_path / "noticed").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (tmp_path / "noticed").exists()

@@ -1,36 +1,76 @@
-"""Writing outputs through a temporary file, so a crash never leaves a half-written one."""
+"""Writing outputs so that a crash, a power cut or a second writer never leaves a bad one.
+
+Each write goes to a uniquely named temporary file beside the output, is flushed to disk
+(fsync), renamed onto the output, and the directory entry is flushed too. Arrays and torch
+files get a checksum (``slacking.integrity``), so a file damaged later is noticed when read.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from . import integrity
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` if the block succeeds.
+    """Yield a temporary path beside ``path``; move it onto ``path`` if the block succeeds.
 
-    The temporary name keeps the final suffix, so writers that add one (NumPy) do not rename it.
+    The temporary name is unique (two writers never share one) and keeps the final suffix, so
+    writers that add one (NumPy) do not rename it.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    fd, name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}"
+    )
+    os.close(fd)
+    tmp = Path(name)
     try:
         yield tmp
+        _fsync(tmp)
         os.replace(tmp, path)
+        _fsync(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _record_checksum(path: str | Path) -> None:
+    """``<path>.sha256`` beside ``path``, which ``integrity.load_array`` checks."""
+    with atomic_path(integrity.checksum_path(path)) as tmp:
+        tmp.write_text(integrity.sha256_file(path) + "\n")
 
 
 def save_npy(path: str | Path, array: np.ndarray) -> None:
     with atomic_path(path) as tmp:
         np.save(tmp, array)
+    _record_checksum(path)
 
 
 def save_npz(path: str | Path, **arrays: np.ndarray) -> None:
     with atomic_path(path) as tmp:
         np.savez_compressed(tmp, **arrays)
+    _record_checksum(path)
+
+
+def save_torch(record: dict, path: str | Path) -> None:
+    """A model record or checkpoint, with the digest of its contents that ``load_torch``
+    checks (a flipped byte inside a weight tensor loads without error otherwise)."""
+    import torch
+
+    with atomic_path(path) as tmp:
+        torch.save({**record, integrity.DIGEST_KEY: integrity.tensor_digest(record)}, tmp)

@@ -1,12 +1,14 @@
 """Configuration checks that fail before any job runs, with one line naming the key.
 
 The JSON schema (workflow/schemas/config.schema.yaml) says what each key may hold; the checks
-here add what a schema cannot: names that must refer to other keys, and subset counts that the
-embedded image pools can actually supply.
+here add what a schema cannot: finite numbers, names that must refer to other keys, network
+arguments the constructors accept, the machine's devices, and subset counts that the embedded
+image pools can actually supply.
 """
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,6 +49,66 @@ def check_schema(config: dict, schema: dict) -> None:
         raise ConfigError(_schema_message(error))
 
 
+def _leaves(node, where: str = ""):
+    """(key path, value) of every value below ``node``, list items as ``key[index]``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, f"{where}[{index}]")
+    else:
+        yield where, node
+
+
+def check_finite(config: dict) -> None:
+    """YAML's .nan and .inf pass the schema's bounds (NaN compares false), then break a job."""
+    for where, value in _leaves(config):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"config error at {where}: {value} is not a finite number")
+
+
+def check_iterations(config: dict) -> None:
+    """A run asking for absurdly many iterations (1.0e+30 is an integer to the schema) would
+    never end."""
+    largest = config["limits"]["max_iterations"]
+    for where, value in _leaves(config):
+        named = where.rpartition(".")[2] == "iterations"
+        if named and isinstance(value, (int, float)) and value > largest:
+            raise ConfigError(
+                f"config error at {where}: {value} exceeds limits.max_iterations ({largest}); "
+                f"raise limits.max_iterations to run this long"
+            )
+
+
+def check_network_arguments(networks: dict) -> None:
+    """A misspelt size argument would otherwise fail only when the first job builds the model."""
+    from .models import unknown_arguments
+
+    for name, kwargs in networks.items():
+        unknown, accepted = unknown_arguments(name, kwargs)
+        if unknown:
+            raise ConfigError(
+                f"config error at networks.{name}.{unknown[0]}: not an argument of {name} "
+                f"(accepted: {', '.join(accepted) or 'none'})"
+            )
+
+
+def check_device(device: str) -> None:
+    """A device this machine lacks would fail only when the first training job starts."""
+    if device in ("auto", "cpu"):
+        return
+    import torch  # here, not at the top: importing slacking.config needs no torch
+
+    count = torch.cuda.device_count()
+    if int(device.partition(":")[2] or 0) >= count:
+        has = f"CUDA devices cuda:0 to cuda:{count - 1}" if count else "no CUDA device"
+        raise ConfigError(
+            f"config error at training.device: {device!r} but this machine has {has}; "
+            f"auto (the default) picks CUDA when present"
+        )
+
+
 def _require_known(names, allowed, key: str) -> None:
     unknown = [name for name in names if name not in allowed]
     if unknown:
@@ -60,6 +122,7 @@ def check_references(config: dict) -> None:
     categories = config["category_data"]
     _require_known(config["categories"], categories, "categories")
     _require_known(config["networks"], available(), "networks")
+    check_network_arguments(config["networks"])
     _check_experiments(config)
     _require_known(config["sharpness"]["categories"], categories, "sharpness.categories")
     if config["data_source"] == "real" or config["test"]["rain"] == "rain100l":
@@ -245,8 +308,14 @@ def check_embedded_capacity(config: dict) -> None:
 
 
 def check_config(config: dict, schema_path: str | Path) -> None:
-    """Raise ConfigError with a one-line message for the first problem found."""
+    """Raise ConfigError with a one-line message for the first problem found.
+
+    The device is checked apart (``check_device``), only where jobs run on this machine: a
+    cluster's submit host often has no GPU while its nodes do.
+    """
+    check_finite(config)
     check_schema(config, load_schema(schema_path))
+    check_iterations(config)
     check_references(config)
     check_rain(config)
     if config["data_source"] == "embedded":

@@ -16,11 +16,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+from contextlib import ExitStack
 from pathlib import Path
 
 import torch
 from torch.func import functional_call, stack_module_state, vmap
 
+from .run_lock import RunLock
 from .training import Trainer, _say, scheduler_environment, train_together
 
 
@@ -44,14 +46,20 @@ class StackedTrainer:
         self.device = trainers[0].device
 
     def run(self) -> list[Path]:
-        """Train every run to the end and return their model.pt paths, in order.
-
-        Runs resumed at different iterations: the largest group at one iteration trains
-        stacked, the others one by one. A non-finite loss in the stack stops only its run:
-        the others then finish one by one from their checkpoints, and the error is raised
-        at the end.
-        """
+        """Train every run to the end, holding every run's lock, and return their model.pt
+        paths, in order."""
         _say(f"device {self.device}; {scheduler_environment()}; {len(self.trainers)} runs stacked")
+        with ExitStack() as locks:
+            for trainer in self.trainers:
+                locks.enter_context(RunLock(trainer.out_dir))
+            self._train_all()
+        return [trainer.out_dir / "model.pt" for trainer in self.trainers]
+
+    def _train_all(self) -> None:
+        """Runs resumed at different iterations: the largest group at one iteration trains
+        stacked, the others one by one. A diverged loss in the stack stops only its run: the
+        others then finish one by one from their checkpoints, and the error is raised at the
+        end."""
         for trainer in self.trainers:
             trainer.resume()
         groups: dict[int, list[Trainer]] = {}
@@ -76,7 +84,6 @@ class StackedTrainer:
             _run_alone(stacked[0], errors)
         if errors:
             raise errors[0]
-        return [trainer.out_dir / "model.pt" for trainer in self.trainers]
 
     def _train_stacked(self, trainers: list[Trainer]) -> None:
         self._stack(trainers)
@@ -157,8 +164,8 @@ class StackedTrainer:
 
 
 def _run_alone(trainer: Trainer, errors: list[FloatingPointError]) -> None:
-    """Train one run to the end; a non-finite loss is kept for later instead of stopping all."""
+    """Train one run to the end; a diverged loss is kept for later instead of stopping all."""
     try:
-        trainer.run()
+        trainer.train()
     except FloatingPointError as error:
         errors.append(error)

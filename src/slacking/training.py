@@ -3,8 +3,11 @@
 Every batch gets fresh training rain rendered on the training device. Checkpoints (model,
 optimiser, scheduler, every RNG state, iteration) are written atomically every
 ``checkpoint_every`` iterations and on SIGTERM/SIGINT, and a restarted run resumes from the
-newest readable one, so a preempted Slurm job or a Ctrl-C costs at most the iterations since the
-last checkpoint. On CPU a resumed run ends with the same weights as an uninterrupted one.
+newest one whose digest matches, so a preempted Slurm job or a Ctrl-C costs at most the
+iterations since the last checkpoint. On CPU a resumed run ends with the same weights as an
+uninterrupted one. A run stops with an error, writing no model.pt, when its loss turns
+non-finite or exceeds ``divergence_factor`` times its initial loss; it holds a lock on its
+directory while it trains, and checkpoints and stops when the Snakemake that started it dies.
 """
 
 from __future__ import annotations
@@ -13,23 +16,26 @@ import csv
 import hashlib
 import math
 import os
+import shutil
 import signal
 import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
-from .atomic import atomic_path
+from .atomic import save_torch
 from .degradations import Degradation, degrade
+from .integrity import CorruptFile, load_torch
 from .models import build
 from .models.vqgan import freeze_for_finetuning
 from .rain import RainRange
+from .run_lock import ParentWatch, RunLock
 from .transfer import to_device
 
 CHECKPOINT_GLOB = "iter_*.pt"
@@ -62,6 +68,8 @@ class TrainSettings:
     channels_last: bool = False
     init: str | None = None
     finetune_encoder: bool = False
+    # Only stops a run, never changes its weights: left out of the repr, so of the fingerprint.
+    divergence_factor: float = field(default=100.0, repr=False)
 
     def __post_init__(self):
         if self.finetune_encoder and self.network != "vqgan":
@@ -101,6 +109,10 @@ class Interrupted(RuntimeError):
     """Training stopped by a signal after writing a checkpoint; rerun to resume."""
 
 
+class Diverged(FloatingPointError):
+    """The loss turned non-finite or grew past ``divergence_factor`` x the initial loss."""
+
+
 class _SignalFlag:
     """Turns SIGTERM/SIGINT into a flag the loop checks between iterations."""
 
@@ -129,11 +141,6 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def atomic_save(obj, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        torch.save(obj, tmp)
-
-
 def _checkpoints(directory: Path) -> list[Path]:
     """Checkpoints newest first (by iteration number in the name)."""
     paths = Path(directory).glob(CHECKPOINT_GLOB)
@@ -141,12 +148,16 @@ def _checkpoints(directory: Path) -> list[Path]:
 
 
 def load_newest_checkpoint(directory: Path):
-    """The newest checkpoint that loads, skipping unreadable ones (e.g. a truncated file)."""
+    """The newest checkpoint that loads and matches its digest. A damaged one is renamed
+    ``*.corrupt`` (kept for inspection, never resumed) and the next older one is tried; one
+    that would run code when loaded stops the run (``UnsafeFile``)."""
     for path in _checkpoints(directory):
         try:
-            return path, torch.load(path, map_location="cpu", weights_only=False)
-        except (RuntimeError, EOFError, OSError) as error:
-            _say(f"skipping unreadable checkpoint {path}: {error}")
+            return path, load_torch(path)
+        except CorruptFile as error:
+            kept = path.with_name(f"{path.name}.corrupt")
+            path.rename(kept)
+            _say(f"skipping damaged checkpoint, kept as {kept}: {error}")
     return None, None
 
 
@@ -187,7 +198,7 @@ class Trainer:
         torch.manual_seed(s.seed)
         model = build(s.network, **s.network_kwargs)
         if s.init:
-            model.load_state_dict(torch.load(s.init, map_location="cpu")["state_dict"])
+            model.load_state_dict(load_torch(s.init)["state_dict"])
         if s.finetune_encoder:
             freeze_for_finetuning(model)
         self.model = model.to(self.device, memory_format=self.memory_format)
@@ -199,6 +210,7 @@ class Trainer:
         self.batch_generator = torch.Generator().manual_seed(s.seed)
         self.rain_generator = torch.Generator().manual_seed(s.seed + 1)
         self.iteration = 0
+        self.initial_loss: float | None = None
         self.last_checkpoint: Path | None = None
 
     # -- state ---------------------------------------------------------------------------------
@@ -225,7 +237,7 @@ class Trainer:
 
     def save_checkpoint(self) -> Path:
         path = self.checkpoint_dir / f"iter_{self.iteration:08d}.pt"
-        atomic_save(self.state(), path)
+        save_torch(self.state(), path)
         self.last_checkpoint = path
         for old in _checkpoints(self.checkpoint_dir)[self.settings.keep_checkpoints :]:
             old.unlink()
@@ -233,18 +245,21 @@ class Trainer:
 
     def save_snapshot(self) -> None:
         """Weights only, kept for evaluation at intermediate iterations (Fig. 6)."""
-        atomic_save(self.export(), self.out_dir / "snapshots" / f"iter_{self.iteration:08d}.pt")
+        save_torch(self.export(), self.out_dir / "snapshots" / f"iter_{self.iteration:08d}.pt")
 
     def export(self) -> dict:
         s = self.settings
         return model_record(s.network, s.network_kwargs, self.model, self.iteration)
 
     def resume(self) -> None:
+        """Continue from the newest good checkpoint (called with the run's lock held, so any
+        temporary file left in the run's directories is a killed writer's and goes)."""
+        for directory in (self.out_dir, self.checkpoint_dir, self.out_dir / "snapshots"):
+            for stale in directory.glob(".*.tmp.pt"):
+                stale.unlink()
         path, state = load_newest_checkpoint(self.checkpoint_dir)
         if state is not None and state.get("fingerprint") != self.fingerprint:
-            _say(f"ignoring checkpoints in {self.checkpoint_dir}: other settings or patches")
-            for old in _checkpoints(self.checkpoint_dir):
-                old.unlink()
+            self._supersede_checkpoints()
             path, state = None, None
         if state is not None:
             self.load_state(state)
@@ -252,6 +267,16 @@ class Trainer:
             _say(f"resumed from {path} at iteration {self.iteration}")
         self._truncate_log()
         self._drop_later_snapshots()
+
+    def _supersede_checkpoints(self) -> None:
+        """Checkpoints of other settings, patches or starting weights are moved to
+        ``checkpoints/superseded/`` (replacing the set kept there before), never resumed."""
+        kept = self.checkpoint_dir / "superseded"
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir(parents=True)
+        for old in _checkpoints(self.checkpoint_dir):
+            old.rename(kept / old.name)
+        _say(f"checkpoints of other settings or patches moved to {kept}")
 
     def _drop_later_snapshots(self) -> None:
         """Snapshots past the resumed iteration (all of them on a fresh start) belong to an
@@ -271,6 +296,7 @@ class Trainer:
         if self.log_path.exists():
             with self.log_path.open() as handle:
                 rows = [r for r in csv.DictReader(handle) if int(r["iteration"]) <= self.iteration]
+        self.initial_loss = float(rows[0]["loss"]) if rows else None
         self.out_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("w", newline="") as handle:
             writer = csv.DictWriter(handle, LOG_FIELDS)
@@ -312,6 +338,11 @@ class Trainer:
     def run(self) -> Path:
         """Train to ``iterations``; write model.pt and return its path."""
         _say(f"device {self.device}; {scheduler_environment()}")
+        with RunLock(self.out_dir):
+            return self.train()
+
+    def train(self) -> Path:
+        """``run()`` for a caller that already holds the run's lock."""
         self.resume()
         return train_together([self], self.step, self.scheduler, str(self.out_dir))[0]
 
@@ -343,6 +374,7 @@ def train_together(
         trainer.model.train()
     progress = tqdm(total=s.iterations, initial=trainers[0].iteration, desc=name, mininterval=2.0)
     start = time.perf_counter()
+    parent = ParentWatch()
     with progress, _SignalFlag() as flag, _Logs(trainers, progress) as logs:
         while trainers[0].iteration < s.iterations:
             lr = scheduler.get_last_lr()[0]
@@ -351,11 +383,13 @@ def train_together(
                 trainer.iteration += 1
             logs.add(losses, lr, time.perf_counter() - start)
             iteration = trainers[0].iteration
+            if iteration % LOG_EVERY == 0 and parent.died():
+                flag.received = flag.received or "parent Snakemake died"
             snapshot = s.snapshot_every and iteration % s.snapshot_every == 0
             done = iteration == s.iterations
             checkpoint = flag.received or done or iteration % s.checkpoint_every == 0
             if snapshot or checkpoint:
-                logs.flush()  # raises on a non-finite loss, before anything is saved
+                logs.flush()  # raises on a diverged loss, before anything is saved
                 sync()
             for trainer in trainers:
                 if snapshot:
@@ -371,7 +405,7 @@ def train_together(
     paths = []
     for trainer in trainers:
         path = trainer.out_dir / "model.pt"
-        atomic_save(trainer.export(), path)
+        save_torch(trainer.export(), path)
         paths.append(path)
     return paths
 
@@ -412,11 +446,7 @@ class _Logs:
         first = self.trainers[0].iteration - len(self.pending) + 1
         for offset, (row, (_, lr, seconds)) in enumerate(zip(values, self.pending, strict=True)):
             for trainer, writer, loss in zip(self.trainers, self.writers, row, strict=True):
-                if not math.isfinite(loss):
-                    raise FloatingPointError(
-                        f"loss is {loss} at iteration {first + offset} of {trainer.out_dir}; "
-                        f"last good checkpoint: {trainer.last_checkpoint or 'none yet'}"
-                    )
+                _check_loss(trainer, loss, first + offset)
                 writer.writerow(
                     {"iteration": first + offset, "loss": loss, "lr": lr, "seconds": seconds}
                 )
@@ -427,6 +457,26 @@ class _Logs:
         self.pending.clear()
 
 
+def _check_loss(trainer: Trainer, loss: float, iteration: int) -> None:
+    """Raise Diverged on a non-finite loss or one past divergence_factor x the initial loss."""
+    if trainer.initial_loss is None:
+        trainer.initial_loss = loss
+    factor = trainer.settings.divergence_factor
+    if math.isfinite(loss) and loss <= factor * trainer.initial_loss:
+        return
+    why = (
+        ""
+        if not math.isfinite(loss)
+        else (
+            f" (above divergence_factor {factor:g} x the initial loss {trainer.initial_loss:.4g})"
+        )
+    )
+    raise Diverged(
+        f"loss is {loss:.4g}{why} at iteration {iteration} of {trainer.out_dir}; "
+        f"last good checkpoint: {trainer.last_checkpoint or 'none yet'}"
+    )
+
+
 def model_record(network: str, kwargs: dict, model: torch.nn.Module, iteration: int) -> dict:
     """What model.pt (and a snapshot) holds: enough for ``load_model`` to rebuild the network."""
     return {"network": network, "kwargs": kwargs, "iteration": iteration,
@@ -435,7 +485,7 @@ def model_record(network: str, kwargs: dict, model: torch.nn.Module, iteration: 
 
 def load_model(path: Path, device: str | torch.device = "cpu") -> torch.nn.Module:
     """Rebuild a trained network from model.pt (or a snapshot) for evaluation."""
-    saved = torch.load(path, map_location="cpu", weights_only=False)
+    saved = load_torch(path)
     model = build(saved["network"], **saved["kwargs"])
     model.load_state_dict(saved["state_dict"])
     return model.to(device).eval()

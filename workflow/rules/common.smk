@@ -5,10 +5,18 @@ from pathlib import Path
 # This checkout's package first, installed or not (rule scripts do the same via _package.py).
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
-from slacking.config import check_config
+from slacking.config import check_config, check_device
 from slacking.provenance import provenance
 
 check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+
+
+# The executor is known only once the workflow starts (at parse time local_exec is always
+# true): check the device then, before any job, where jobs run on this machine.
+onstart:
+    if workflow.local_exec:
+        check_device(config["training"]["device"])
+
 
 R = config["results_dir"]
 # Written into every figure and table (and shown in the report): version, config hash, data.

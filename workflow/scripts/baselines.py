@@ -3,10 +3,10 @@
 import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
-import numpy as np
 
 from slacking.evaluation import baselines_table
+from slacking.integrity import load_array
 
 sys.stderr = open(snakemake.log[0], "w")
-test_set = dict(np.load(snakemake.input[0]))
+test_set = dict(load_array(snakemake.input[0]))
 baselines_table(test_set, snakemake.params.threshold).to_csv(snakemake.output[0], index=False)

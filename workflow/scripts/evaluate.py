@@ -3,15 +3,15 @@
 import sys
 
 import _package  # noqa: F401  (puts src/ on sys.path)
-import numpy as np
 import torch
 
 from slacking.evaluation import derain, metrics_table, write_examples
+from slacking.integrity import load_array
 from slacking.training import load_model
 
 sys.stderr = open(snakemake.log[0], "w")
 torch.set_num_threads(snakemake.threads)
-test_set = dict(np.load(snakemake.input.test_set))
+test_set = dict(load_array(snakemake.input.test_set))
 model = load_model(snakemake.input.model)
 derained = derain(model, test_set["I"], snakemake.params.batch_size)
 metrics_table(derained, test_set, snakemake.params.threshold).to_csv(

@@ -4,20 +4,21 @@ import sys
 from pathlib import Path
 
 import _package  # noqa: F401  (puts src/ on sys.path)
-import numpy as np
 import torch
 
+from slacking.atomic import save_npz
 from slacking.evaluation import evaluate_snapshots
+from slacking.integrity import load_array
 
 sys.stderr = open(snakemake.log[0], "w")
 torch.set_num_threads(snakemake.threads)
 table, strip = evaluate_snapshots(
     Path(snakemake.input.model).parent / "snapshots",
-    dict(np.load(snakemake.input.test_set)),
+    dict(load_array(snakemake.input.test_set)),
     snakemake.params.threshold,
     snakemake.params.batch_size,
     snakemake.params.strip_image,
     device="cuda" if torch.cuda.is_available() else "cpu",
 )
 table.to_csv(snakemake.output.metrics, index=False)
-np.savez_compressed(snakemake.output.strip, **strip)
+save_npz(snakemake.output.strip, **strip)

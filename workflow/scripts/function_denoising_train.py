@@ -5,7 +5,7 @@ import sys
 import _package  # noqa: F401  (puts src/ on sys.path)
 import torch
 
-from slacking.atomic import atomic_path
+from slacking.atomic import save_torch
 from slacking.function_denoising import train_from_config
 
 sys.stderr = open(snakemake.log[0], "w")
@@ -16,5 +16,4 @@ payload = train_from_config(
     snakemake.params.seed,
     snakemake.output.log,
 )
-with atomic_path(snakemake.output.model) as tmp:
-    torch.save(payload, tmp)
+save_torch(payload, snakemake.output.model)

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import _package  # noqa: F401  (puts src/ on sys.path)
 
+from slacking.atomic import save_torch
 from slacking.models import build
 from slacking.models.vqgan import load_taming_checkpoint
-from slacking.training import atomic_save, model_record
+from slacking.training import model_record
 
 sys.stderr = open(snakemake.log[0], "w")
 kwargs = snakemake.params.network_kwargs
@@ -19,4 +20,4 @@ print(
     f"(loss.*); inert placeholders for {report.placeholders}",
     file=sys.stderr,
 )
-atomic_save(model_record("vqgan", kwargs, model, 0), Path(snakemake.output[0]))
+save_torch(model_record("vqgan", kwargs, model, 0), Path(snakemake.output[0]))

@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 
 import _package  # noqa: F401  (puts src/ on sys.path)
-import numpy as np
 import torch
 
 from slacking.degradations import degradation_from_config
-from slacking.stacked import StackedTrainer
-from slacking.training import Trainer, settings_from_config
+from slacking.train_job import open_job_log, train_job
+from slacking.training import settings_from_config
 
-sys.stderr = open(snakemake.log[0], "w")
+run_dirs = [Path(model).parent for model in snakemake.output]
+sys.stderr = open_job_log(snakemake.log[0], run_dirs)
 torch.set_num_threads(snakemake.threads)
 wc = snakemake.wildcards
 prior = snakemake.input.get("prior")
@@ -28,13 +28,4 @@ settings = settings_from_config(
     snakemake.params.seed,
 )
 patches = snakemake.input.patches  # one path, or every count's when they train stacked
-trainers = [
-    Trainer(np.load(path), settings, Path(model).parent)
-    for path, model in zip(
-        [patches] if isinstance(patches, str) else patches, snakemake.output, strict=True
-    )
-]
-if len(trainers) == 1:
-    trainers[0].run()
-else:
-    StackedTrainer(trainers).run()
+train_job(settings, [patches] if isinstance(patches, str) else patches, run_dirs)

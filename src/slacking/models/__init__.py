@@ -48,18 +48,24 @@ def build(name: str, **kwargs) -> torch.nn.Module:
     Keyword arguments are checked against the factory's signature first, so a typo in a preset
     names every offending key instead of surfacing as the first one Python happens to reject.
     """
+    unknown, accepted = unknown_arguments(name, kwargs)
+    if unknown:
+        raise TypeError(
+            f"model {name!r} got unknown keyword arguments {unknown}; "
+            f"accepted: {', '.join(accepted) or 'none'}"
+        )
+    return _REGISTRY[name](**kwargs)
+
+
+def unknown_arguments(name: str, kwargs: dict) -> tuple[list[str], list[str]]:
+    """(the keys of ``kwargs`` that ``name``'s factory does not take, the ones it takes); the
+    config check uses it to refuse a preset before any job builds the model."""
     if name not in _REGISTRY:
         raise ValueError(f"unknown model {name!r}; registered: {', '.join(available())}")
-    factory = _REGISTRY[name]
-    parameters = inspect.signature(factory).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        unknown = sorted(set(kwargs) - set(parameters))
-        if unknown:
-            raise TypeError(
-                f"model {name!r} got unknown keyword arguments {unknown}; "
-                f"accepted: {', '.join(parameters) or 'none'}"
-            )
-    return factory(**kwargs)
+    parameters = inspect.signature(_REGISTRY[name]).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return [], list(parameters)
+    return sorted(set(kwargs) - set(parameters)), list(parameters)
 
 
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
