@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -18,3 +20,29 @@ def test_successful_write_replaces_the_output(tmp_path):
     save_npy(target, np.arange(3))
     np.testing.assert_array_equal(np.load(target), [0, 1, 2])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.npy", "a.npy.sha256"]
+
+
+def test_two_writers_of_one_output_never_share_a_temporary_file(tmp_path):
+    """With one fixed temporary name, the second writer would overwrite the first's half-written
+    file and one of them would rename the other's work into place."""
+    target = tmp_path / "checkpoints" / "iter_00000100.pt"
+    with atomic_path(target) as first, atomic_path(target) as second:
+        assert first != second
+        first.write_bytes(b"first")
+        second.write_bytes(b"second")
+    assert target.read_bytes() in (b"first", b"second")
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_the_file_and_its_directory_entry_reach_the_disk(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with atomic_path(tmp_path / "a.bin") as tmp:
+        tmp.write_bytes(b"data")
+    assert synced == [str(tmp), str(tmp_path)]  # the data before the rename, the entry after
