@@ -21,9 +21,13 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
-include: "workflow/rules/content_prior.smk"
-include: "workflow/rules/function_denoising.smk"
 include: "workflow/rules/report.smk"
+
+
+# Each experiment family's own rules (slacking.experiments, docs/adding-an-experiment.md).
+for rules in family_rules():
+
+    include: rules
 
 
 # Cheap rules run on the submit host under a cluster executor instead of waiting in the queue;
@@ -34,16 +38,9 @@ localrules:
     link_placed,
     baselines,
     test_set_baselines,
-    content_prior_table,
-    content_prior_figure,
-    patch_count_table,
-    patch_count_figure,
-    complexity_figure,
-    function_denoising_table,
-    function_denoising_analogy,
-    function_denoising_figure,
     claims,
     table_page,
+    run_table,
 
 
 rule all:

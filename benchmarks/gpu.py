@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from slacking.rain import rain_range_from_config
 from slacking.stacked import StackedTrainer
-from slacking.training import Trainer, TrainSettings, rain_range_from_config
+from slacking.training import Trainer, TrainSettings
 from train_step import load_config
 
 TARGET_STACK_RATIO = 3.0

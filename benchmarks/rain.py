@@ -32,8 +32,7 @@ import numpy as np
 import torch
 import yaml
 
-from slacking.rain import RainRange, add_training_rain
-from slacking.training import rain_range_from_config
+from slacking.rain import RainRange, add_training_rain, rain_range_from_config
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 10.0

@@ -25,10 +25,10 @@ import torch
 import yaml
 
 from slacking.models import build
+from slacking.rain import rain_range_from_config
 from slacking.training import (
     LOG_EVERY,
     Trainer,
-    rain_range_from_config,
     settings_from_config,
     train_together,
 )

@@ -46,3 +46,13 @@ def test_the_file_and_its_directory_entry_reach_the_disk(tmp_path, monkeypatch):
     with atomic_path(tmp_path / "a.bin") as tmp:
         tmp.write_bytes(b"data")
     assert synced == [str(tmp), str(tmp_path)]  # the data before the rename, the entry after
+
+
+def test_outputs_get_the_usual_permissions_not_the_temporary_files(tmp_path):
+    """mkstemp's files are private (0600); a shared results directory needs them readable."""
+    old = os.umask(0o022)
+    try:
+        save_npy(tmp_path / "a.npy", np.arange(3))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.npy").stat().st_mode & 0o777 == 0o644

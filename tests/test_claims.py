@@ -7,7 +7,6 @@ from slacking.claims import (
     FAIL,
     NOT_RUN,
     PASS,
-    all_claims,
     claims_frame,
     claims_markdown,
     complexity_claims,
@@ -18,6 +17,7 @@ from slacking.claims import (
     table3_claims,
     transfer_claims,
 )
+from slacking.experiments import all_claims
 from slacking.tables import run_means
 
 COUNTS = [8, 64, 256, 1024]
@@ -261,9 +261,8 @@ def test_function_denoising_ordering_flips_with_the_numbers():
 
 
 def test_families_not_built_are_not_run_with_a_reason(default_config):
-    claims = all_claims(
-        {}, default_config["claims"], default_config["experiments"], [0, 1], CLASSES
-    )
+    default_config["targets"] = []
+    claims = all_claims({}, default_config)
     assert all(c.verdict == NOT_RUN and c.reason for c in claims)
     assert any("not among this preset's targets" in c.reason for c in claims)
     assert any(c.source == "Fig. 8" for c in claims)
@@ -277,9 +276,8 @@ def test_markdown_tallies_the_verdicts(default_config):
         "table3": table3_long(),
         "function_denoising": mse_table([0.4, 60, 50]),
     }
-    claims = all_claims(
-        tables, default_config["claims"], default_config["experiments"], [0, 1], CLASSES
-    )
+    default_config["targets"] = ["patch_count", "table3", "function_denoising"]
+    claims = all_claims(tables, default_config)
     frame = claims_frame(claims)
     text = claims_markdown(frame)
     counts = frame["verdict"].value_counts()

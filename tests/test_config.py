@@ -7,6 +7,7 @@ from snakemake.utils import update_config
 
 from conftest import ROOT, run_snakemake
 from slacking.config import ConfigError, check_config, check_device
+from slacking.experiments import families
 from slacking.models import build
 
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -34,6 +35,10 @@ def _mutations():
         c["experiments"]["content_prior"]["prior"]["checkpoint"] = {"dataset": "vq", "path": "x"}
 
     def content_prior_without_vqgan(c):
+        del c["networks"]["vqgan"]
+
+    def real_rain_without_vqgan(c):
+        c["targets"] = ["real_rain"]
         del c["networks"]["vqgan"]
 
     def unknown_baseline(c):
@@ -161,9 +166,10 @@ def _mutations():
         (rain_range_named_noise, r"at rain.ranges: \['noise'\] name other degradations"),
         (unknown_prior_checkpoint, r"at experiments.content_prior.prior.checkpoint.dataset: un"),
         (content_prior_without_vqgan, r"at networks: the content_prior target needs networks.vq"),
+        (real_rain_without_vqgan, r"at networks: the real_rain target needs networks.vqgan"),
         (unknown_baseline, r"at experiments.content_prior.baselines: unknown \['dncnn'\]"),
         (prior_example_not_saved, r"at experiments.content_prior.example_image: 9 is larger"),
-        (unknown_target, r"at targets.1: 'figure99' is not one of"),
+        (unknown_target, r"at targets: unknown \['figure99'\] \(allowed: content_prior, "),
         (unknown_key, r"at patches: unknown key \['sise'\] \(allowed: counts, size\)"),
         (unknown_category, r"at categories: unknown \['cats'\] \(allowed: faces, lineart"),
         (negative_size, r"at patches.size: -5 is less than the minimum of 8"),
@@ -186,7 +192,7 @@ def _mutations():
 def test_bad_config_is_rejected_with_one_line(default_config, mutate, message):
     mutate(default_config)
     with pytest.raises(ConfigError, match=message) as error:
-        check_config(default_config, SCHEMA)
+        check_config(default_config, SCHEMA, families())
     assert "\n" not in str(error.value)
 
 

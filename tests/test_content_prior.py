@@ -16,15 +16,10 @@ from slacking.data.testsets import salt_and_pepper_test_set, seen_rain_layers
 from slacking.degradations import GaussianNoise, degradation_from_config, degrade, salt_and_pepper
 from slacking.evaluation import derain, metrics_table
 from slacking.integrity import load_torch
-from slacking.models import build
+from slacking.models import build, load_model, model_record
 from slacking.provenance import read_csv
-from slacking.training import (
-    Trainer,
-    TrainSettings,
-    fingerprint,
-    load_model,
-    model_record,
-)
+from slacking.rain import rain_range_from_config
+from slacking.training import Trainer, TrainSettings, fingerprint
 
 VQGAN = {"ch": 4, "ch_mult": [1, 2], "num_res_blocks": 1, "attn_resolutions": [],
          "z_channels": 4, "embed_dim": 4, "n_embed": 16, "resolution": 32}  # fmt: skip
@@ -72,8 +67,6 @@ def test_noise_test_set_marks_exactly_the_changed_values():
 
 
 def test_seen_rain_repeats_and_follows_its_range(default_config):
-    from slacking.training import rain_range_from_config
-
     medium = rain_range_from_config(default_config["rain"], "medium")
     large = rain_range_from_config(default_config["rain"], "large")
     layers = seen_rain_layers(4, 48, medium, seed=0)

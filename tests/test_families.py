@@ -2,6 +2,8 @@
 figure, Figs. 5/6 (sharpness, evaluated during training), Table III with SPDNet and RCDNet,
 Figs. 1/15 and the claims they feed."""
 
+import cv2
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -9,7 +11,7 @@ from conftest import run_tiny_preset
 from slacking.provenance import read_csv
 
 TINY = {
-    "targets": ["rain_range", "transfer", "sharpness", "table3"],
+    "targets": ["synthesis", "rain_range", "transfer", "sharpness", "table3", "real_rain"],
     "categories": ["natural", "lineart"],
     "patches": {"size": 32, "counts": [4, 8, 16]},
     "test": {"size": 32, "count": 3, "rain": "embedded"},
@@ -27,15 +29,37 @@ TINY = {
     },
     "evaluation": {"examples": 1},
 }
+# Figs. 16 and 20 take their networks from Figs. 4 and 18/19: small ones here too.
+TINY["networks"]["unet"] = {"num_feat": 4, "depth": 2}
+TINY["networks"]["vqgan"] = {"ch": 4, "ch_mult": [1, 2], "num_res_blocks": 1,
+                             "attn_resolutions": [], "z_channels": 4, "embed_dim": 4,
+                             "n_embed": 16, "resolution": 32}  # fmt: skip
+TINY["experiments"]["content_prior"] = {
+    "n": 4,
+    "prior": {"n": 4, "training": {"iterations": 4}},
+    "finetune": {"n": 4, "training": {"iterations": 4}},
+}
+
+
+def place_photographs(folder):
+    """A few "real rainy photographs" of other sizes and formats, placed as the hint says."""
+    rng = np.random.default_rng(0)
+    folder.mkdir()
+    for name, shape in (("street.jpg", (50, 70, 3)), ("window.png", (64, 40, 3))):
+        cv2.imwrite(str(folder / name), rng.integers(0, 256, shape, dtype=np.uint8))
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    return run_tiny_preset(tmp_path_factory.mktemp("families"), TINY)
+    work = tmp_path_factory.mktemp("families")
+    place_photographs(work / "real_rain")
+    hint = "test photographs"
+    sources = {"real_rain": {"placed": str(work / "real_rain"), "hint": hint}}
+    return run_tiny_preset(work, {**TINY, "datasets": {"sources": sources}})
 
 
 def test_every_figure_and_table_is_built(results):
-    for name in ("fig1", "fig5", "fig6", "fig8", "fig15", "transfer"):
+    for name in ("fig1", "fig2", "fig5", "fig6", "fig8", "fig15", "fig16", "fig20", "transfer"):
         for suffix in ("pdf", "png"):
             assert (results / f"figures/{name}.{suffix}").stat().st_size > 1000, name
     for name in ("table3.md", "table3.tex", "table3.html", "table3.csv"):
@@ -77,3 +101,11 @@ def test_the_claims_check_judges_the_new_families(results):
         checked = claims[claims["source"] == source]
         assert checked["ours"].notna().any(), source  # computed, not skipped
     assert (claims["source"] == "Figs. 4, 9, 10").sum() == 1  # patch_count is not a target
+
+
+def test_the_real_photographs_go_through_the_figures_networks(results):
+    """Figs. 16 and 20 need the trained networks they show (Fig. 4's fewest and most patches,
+    Sec. VI's baselines and the fine-tuned prior)."""
+    for model in ("resnet/natural/medium/n4", "unet/natural/medium/n16",
+                  "vqgan-finetuned/natural/medium/n4"):  # fmt: skip
+        assert (results / "models" / model / "model.pt").exists(), model

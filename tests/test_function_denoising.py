@@ -127,7 +127,7 @@ def test_workflow_rules_are_in_the_default_dag():
         "function_denoising_train",
         "function_denoising_test",
         "function_denoising_table",
-        "function_denoising_figure",
+        "function_denoising_figure_fig13",  # Fig. 11's rule, with Fig. 13's files
         "total",
     }
 

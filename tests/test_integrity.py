@@ -130,3 +130,10 @@ def test_every_torch_load_in_the_project_loads_data_only():
             and flags["weights_only"].value is True
         )
         assert safe, f"{path.relative_to(ROOT)}:{node.lineno}: torch.load without weights_only=True"
+
+
+def test_the_same_record_gives_the_same_bytes(tmp_path):
+    """Same config and seed, same model.pt, byte for byte (the temporary name must not leak)."""
+    save_torch(_record(), tmp_path / "a.pt")
+    save_torch(_record(), tmp_path / "b.pt")
+    assert (tmp_path / "a.pt").read_bytes() == (tmp_path / "b.pt").read_bytes()

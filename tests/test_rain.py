@@ -14,10 +14,10 @@ from slacking.rain import (
     TestRainParams,
     add_training_rain,
     rain100l_streaks,
+    rain_range_from_config,
     render_test_rain,
     sample_rain_layers,
 )
-from slacking.training import rain_range_from_config
 
 #: The config's training rain: Table I's rows with the shared intensity and reference size.
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())

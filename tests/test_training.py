@@ -1,6 +1,8 @@
 """Training never loses work: a SIGTERM-interrupted run resumes to the same weights; a NaN loss
 stops with an error naming the iteration and the last good checkpoint."""
 
+import errno
+import fcntl
 import os
 import signal
 import subprocess
@@ -14,15 +16,10 @@ import torch
 
 from conftest import ROOT
 from slacking.integrity import load_torch
-from slacking.models import register
-from slacking.run_lock import RunLock, RunLocked
-from slacking.training import (
-    Diverged,
-    Trainer,
-    TrainSettings,
-    load_model,
-    rain_range_from_config,
-)
+from slacking.models import load_model, register
+from slacking.rain import rain_range_from_config
+from slacking.run_lock import RunLock, RunLocked, is_snakemake
+from slacking.training import Diverged, Trainer, TrainSettings
 from test_integrity import flip_tensor_bytes
 
 RAIN = {
@@ -173,9 +170,10 @@ def test_a_diverging_loss_stops_the_run_before_anything_is_saved(tmp_path, patch
 
 def test_the_divergence_test_reads_the_initial_loss_back_after_a_resume(tmp_path, patches):
     Trainer(patches, settings(iterations=20), tmp_path).run()
+    first = float((tmp_path / "train.csv").read_text().splitlines()[1].split(",")[1])
+    (tmp_path / "train.csv").unlink()  # the checkpoint alone must carry it
     resumed = Trainer(patches, settings(iterations=20), tmp_path)
     resumed.resume()
-    first = float((tmp_path / "train.csv").read_text().splitlines()[1].split(",")[1])
     assert resumed.initial_loss == first
 
 
@@ -234,3 +232,33 @@ def test_parent_watch_notices_its_parent_dying(tmp_path):
     while not (tmp_path / "noticed").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert (tmp_path / "noticed").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "snakemake"),
+    [
+        (["/venv/bin/python3", "/venv/bin/snakemake", "--cores", "2"], True),
+        (["python", "-m", "snakemake", "--executor", "slurm-jobstep"], True),
+        (["snakemake", "--profile", "slurm"], True),
+        (
+            ["/bin/bash", "-c", "set -euo pipefail; python /w/.snakemake/scripts/tmp.train.py"],
+            False,
+        ),
+        (["python", "/w/.snakemake/scripts/tmpx.train.py"], False),
+    ],
+)
+def test_the_watched_ancestor_is_snakemake_not_its_wrapper_shell(args, snakemake):
+    """Older bash keeps the wrapper shell alive when Snakemake dies: watching it would miss."""
+    assert is_snakemake(args) is snakemake
+
+
+def test_a_file_system_without_locks_warns_and_trains(tmp_path, patches, monkeypatch, capfd):
+    """Some Lustre and NFS mounts refuse flock: training must still run there, saying so."""
+
+    def no_locks(handle, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    Trainer(patches, settings(iterations=10), tmp_path).run()
+    assert (tmp_path / "model.pt").exists()
+    assert "cannot be locked on this file system" in capfd.readouterr().err

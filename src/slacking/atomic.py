@@ -26,6 +26,12 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it onto ``path`` if the block succeeds.
@@ -38,6 +44,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     fd, name = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}"
     )
+    os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it private; outputs get the usual mode
     os.close(fd)
     tmp = Path(name)
     try:
@@ -72,5 +79,7 @@ def save_torch(record: dict, path: str | Path) -> None:
     checks (a flipped byte inside a weight tensor loads without error otherwise)."""
     import torch
 
-    with atomic_path(path) as tmp:
-        torch.save({**record, integrity.DIGEST_KEY: integrity.tensor_digest(record)}, tmp)
+    # Through a file object: torch names the records inside after a path's file name, which
+    # for the unique temporary name would make the same weights differ byte for byte.
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        torch.save({**record, integrity.DIGEST_KEY: integrity.tensor_digest(record)}, handle)

@@ -442,11 +442,6 @@ def _with_noise(mse: pd.DataFrame, noise: list) -> pd.DataFrame:
 # -- claims of experiments this pipeline does not build yet ---------------------------------------
 NOT_BUILT = [
     (
-        "Fig. 20",
-        "the content prior also removes real rain",
-        "not reproduced: needs real rainy photographs, which the papers do not name",
-    ),
-    (
         "Figs. 7, 21",
         "DepictQA prefers the outputs of better-generalizing models",
         "not reproduced: needs DepictQA, a fine-tuned vision-language model that is not public "
@@ -460,44 +455,6 @@ def not_built_claims() -> list[Claim]:
         Claim(source, claim, "", "", None, "", NOT_RUN, reason)
         for source, claim, reason in NOT_BUILT
     ]
-
-
-def all_claims(
-    tables: dict[str, pd.DataFrame],
-    settings: dict,
-    experiments: dict,
-    train_noise: list,
-    sharpness_classes: dict,
-):
-    """Every claim, from the tables of the families this preset builds (``tables``: the
-    claims rule's inputs by name); a family not built makes its claims NOT RUN."""
-    claims = []
-    families = {
-        "patch_count": ("Figs. 4, 9, 10", lambda t: patch_count_claims(t, settings)
-                        + complexity_claims(tables["complexity"], run_means(t), settings)),
-        "rain_range": ("Fig. 8", lambda t: rain_range_claims(
-            t, experiments["rain_range"]["ranges"], experiments["rain_range"]["drop_share"],
-            settings)),
-        "transfer": ("NeurIPS App. B", lambda t: transfer_claims(t, settings["transfer_outlier"])),
-        "sharpness": ("Fig. 6", lambda t: sharpness_claims(t, sharpness_classes)),
-        "table3": ("Table III", table3_claims),
-        "content_prior": ("Sec. VI", lambda t: content_prior_claims(
-            t, experiments["content_prior"]["rain"])),
-        "function_denoising": ("Sec. V", lambda t: function_denoising_claims(
-            t, train_noise, settings["function_denoising_unseen_noise"])),
-    }  # fmt: skip
-    for family, (source, check) in families.items():
-        if family in tables:
-            claims += check(tables[family])
-        else:
-            claims.append(_family_not_run(family.replace("_", " "), source))
-    return claims + not_built_claims()
-
-
-def _family_not_run(family: str, source: str) -> Claim:
-    claim = f"every claim of the {family} experiment"
-    reason = f"the {family} experiment is not among this preset's targets"
-    return Claim(source, claim, "", "", None, "", NOT_RUN, reason)
 
 
 # -- output ---------------------------------------------------------------------------------------

@@ -205,11 +205,12 @@ def _check_content_prior(config: dict) -> None:
     from .degradations import RESERVED
 
     family = config["experiments"]["content_prior"]
-    if "content_prior" in config["targets"] and "vqgan" not in config["networks"]:
-        raise ConfigError(
-            "config error at networks: the content_prior target needs networks.vqgan "
-            "(the content prior's autoencoder)"
-        )
+    for target in ("content_prior", "real_rain"):  # Fig. 20 shows the fine-tuned prior too
+        if target in config["targets"] and "vqgan" not in config["networks"]:
+            raise ConfigError(
+                f"config error at networks: the {target} target needs networks.vqgan "
+                "(the content prior's autoencoder)"
+            )
     checkpoint = family["prior"]["checkpoint"]
     if checkpoint:
         _require_known(
@@ -268,8 +269,7 @@ def _reported_under(where):
 
 def check_rain(config: dict) -> None:
     """Training and test rain are checked by the classes that render them, before any job."""
-    from .rain import TestRainParams
-    from .training import rain_range_from_config
+    from .rain import TestRainParams, rain_range_from_config
 
     rain = config["rain"]
     for name, spec in rain["ranges"].items():
@@ -307,14 +307,18 @@ def check_embedded_capacity(config: dict) -> None:
                 )
 
 
-def check_config(config: dict, schema_path: str | Path) -> None:
+def check_config(config: dict, schema_path: str | Path, families=None) -> None:
     """Raise ConfigError with a one-line message for the first problem found.
 
-    The device is checked apart (``check_device``), only where jobs run on this machine: a
-    cluster's submit host often has no GPU while its nodes do.
+    ``families``: the experiment families that exist (slacking.experiments.families(), passed
+    in because that package sits above this one), which ``targets`` may name. The device is
+    checked apart (``check_device``), only where jobs run on this machine: a cluster's submit
+    host often has no GPU while its nodes do.
     """
     check_finite(config)
     check_schema(config, load_schema(schema_path))
+    if families is not None:
+        _require_known(config["targets"], families, "targets")
     check_iterations(config)
     check_references(config)
     check_rain(config)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .rain import RainRange, add_training_rain
-from .transfer import to_device
+from .host_to_device import to_device
+from .rain import RainRange, add_training_rain, rain_range_from_config
 
 NOISE = "noise"
 CLEAN = "clean"
@@ -39,8 +39,6 @@ Degradation = RainRange | GaussianNoise | None
 def degradation_from_config(rain_config: dict, noise_config: dict, name: str) -> Degradation:
     """The degradation a run name stands for: a rain range of config ``rain``, ``noise``
     (config ``noise.std``) or ``clean``."""
-    from .training import rain_range_from_config
-
     if name == NOISE:
         return GaussianNoise(float(noise_config["std"]))
     if name == CLEAN:

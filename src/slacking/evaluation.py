@@ -10,7 +10,7 @@ import torch
 
 from .data.images import write_png
 from .metrics import decoupled_metrics
-from .training import load_model
+from .models import load_model
 
 
 @torch.no_grad()

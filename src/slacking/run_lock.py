@@ -9,11 +9,16 @@ naming the holder. ``ParentWatch`` lets the training loop notice that its Snakem
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import socket
+import sys
 import time
 from pathlib import Path
+
+# flock errors of file systems that do not support it (some Lustre and NFS mounts).
+UNSUPPORTED = (errno.ENOLCK, errno.ENOSYS, errno.EOPNOTSUPP)
 
 
 class RunLocked(RuntimeError):
@@ -33,7 +38,15 @@ class RunLock:
         self.handle = open(self.path, "a+")
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        except OSError as error:
+            if error.errno in UNSUPPORTED:
+                print(f"warning: {self.path.parent} cannot be locked on this file system "
+                      f"({error.strerror}): a second trainer would not be refused",
+                      file=sys.stderr)  # fmt: skip
+                self.locked = False
+                return self
+            if not isinstance(error, BlockingIOError):
+                raise
             self.handle.seek(0)
             holder = self.handle.read().strip() or "a process that wrote no name"
             self.handle.close()
@@ -41,6 +54,7 @@ class RunLock:
                 f"{self.path.parent} is being trained by another process ({holder}); "
                 "wait for it to finish or stop it, then rerun"
             ) from None
+        self.locked = True
         self.handle.seek(0)
         self.handle.truncate()
         since = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -49,7 +63,8 @@ class RunLock:
         return self
 
     def __exit__(self, *exc) -> None:
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        if self.locked:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 
 
@@ -70,11 +85,19 @@ def _identity(pid: int) -> str | None:
     return fields[19]
 
 
+def is_snakemake(args: list[str]) -> bool:
+    """A Snakemake command line (``snakemake ...`` or ``python -m snakemake ...``), not a shell
+    whose command merely mentions a script under .snakemake/."""
+    programs = [arg.rsplit("/", 1)[-1] for arg in args[:2]]
+    return "snakemake" in programs or args[1:3] == ["-m", "snakemake"]
+
+
 def _is_snakemake(pid: int) -> bool:
     try:
-        return b"snakemake" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
     except OSError:
         return False
+    return is_snakemake(args)
 
 
 class ParentWatch:

@@ -31,12 +31,11 @@ from tqdm import tqdm
 
 from .atomic import save_torch
 from .degradations import Degradation, degrade
+from .host_to_device import to_device
 from .integrity import CorruptFile, load_torch
-from .models import build
+from .models import build, model_record
 from .models.vqgan import freeze_for_finetuning
-from .rain import RainRange
 from .run_lock import ParentWatch, RunLock
-from .transfer import to_device
 
 CHECKPOINT_GLOB = "iter_*.pt"
 LOG_FIELDS = ["iteration", "loss", "lr", "seconds"]
@@ -74,12 +73,6 @@ class TrainSettings:
     def __post_init__(self):
         if self.finetune_encoder and self.network != "vqgan":
             raise ValueError(f"finetune_encoder: only a vqgan has an encoder, not {self.network}")
-
-
-def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
-    """A Table I row from config ``rain``, with the constants shared by all rows."""
-    shared = {key: rain_config[key] for key in ("intensity", "reference_size")}
-    return RainRange.from_config({**rain_config["ranges"][name], **shared})
 
 
 def settings_from_config(
@@ -224,6 +217,7 @@ class Trainer:
             "batch_generator": self.batch_generator.get_state(),
             "rain_generator": self.rain_generator.get_state(),
             "torch_rng": torch.get_rng_state(),
+            "initial_loss": self.initial_loss,  # the divergence test's reference
         }
 
     def load_state(self, state: dict) -> None:
@@ -234,6 +228,7 @@ class Trainer:
         self.batch_generator.set_state(state["batch_generator"])
         self.rain_generator.set_state(state["rain_generator"])
         torch.set_rng_state(state["torch_rng"])
+        self.initial_loss = state.get("initial_loss")  # absent from older checkpoints
 
     def save_checkpoint(self) -> Path:
         path = self.checkpoint_dir / f"iter_{self.iteration:08d}.pt"
@@ -296,7 +291,8 @@ class Trainer:
         if self.log_path.exists():
             with self.log_path.open() as handle:
                 rows = [r for r in csv.DictReader(handle) if int(r["iteration"]) <= self.iteration]
-        self.initial_loss = float(rows[0]["loss"]) if rows else None
+        if self.initial_loss is None and rows:  # a checkpoint written before it was kept
+            self.initial_loss = float(rows[0]["loss"])
         self.out_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("w", newline="") as handle:
             writer = csv.DictWriter(handle, LOG_FIELDS)
@@ -475,17 +471,3 @@ def _check_loss(trainer: Trainer, loss: float, iteration: int) -> None:
         f"loss is {loss:.4g}{why} at iteration {iteration} of {trainer.out_dir}; "
         f"last good checkpoint: {trainer.last_checkpoint or 'none yet'}"
     )
-
-
-def model_record(network: str, kwargs: dict, model: torch.nn.Module, iteration: int) -> dict:
-    """What model.pt (and a snapshot) holds: enough for ``load_model`` to rebuild the network."""
-    return {"network": network, "kwargs": kwargs, "iteration": iteration,
-            "state_dict": model.state_dict()}  # fmt: skip
-
-
-def load_model(path: Path, device: str | torch.device = "cpu") -> torch.nn.Module:
-    """Rebuild a trained network from model.pt (or a snapshot) for evaluation."""
-    saved = load_torch(path)
-    model = build(saved["network"], **saved["kwargs"])
-    model.load_state_dict(saved["state_dict"])
-    return model.to(device).eval()

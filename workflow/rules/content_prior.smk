@@ -3,6 +3,30 @@
 # and for denoising, its no-VQ ablation, and the from-scratch baselines, on one category.
 
 
+# Cheap rules run on the submit host under a cluster executor (as in the Snakefile).
+localrules:
+    content_prior_table,
+    content_prior_figure,
+    content_prior_figure_fig19,
+
+
+CONTENT_PRIOR = config["experiments"]["content_prior"]
+# The content prior's test sets by the name its runs' ``test`` key gives them.
+CONTENT_PRIOR_TESTS = {
+    "unseen": config["test"]["rain"],
+    "seen": f"seen-{CONTENT_PRIOR['rain']}",
+    "salt-pepper": "salt-pepper",
+}
+PRIOR_IMPORTED = f"{R}/models/vqgan-prior/imported/model.pt"
+# The prior fine-tuning starts from: a taming checkpoint when config names one, else ours.
+PRIOR = (
+    PRIOR_IMPORTED
+    if CONTENT_PRIOR["prior"]["checkpoint"]
+    else f"{R}/models/vqgan-prior/{CONTENT_PRIOR['category']}/clean/"
+    f"n{CONTENT_PRIOR['prior']['n']}/model.pt"
+)
+
+
 rule train_content_prior:
     input:
         patches=f"{R}/data/patches/{{category}}/n{{n}}.npy",
@@ -18,14 +42,13 @@ rule train_content_prior:
         ENV
     threads: config["training"]["resources"]["threads"]
     resources:
-        gpu=config["training"]["resources"]["gpu"],
-        mem_mb=by_attempt(config["training"]["resources"]["mem_mb"]),
-        runtime=by_attempt(config["training"]["resources"]["runtime"]),
-        cpus_per_task=config["training"]["resources"]["threads"],
+        **training_resources(),
     params:
         network="vqgan",
-        network_kwargs=lambda wc: content_prior_training(wc.variant)[0],
-        training=lambda wc: content_prior_training(wc.variant)[1],
+        network_kwargs=lambda wc: experiments.vqgan_settings(
+            config, f"vqgan-{wc.variant}"
+        )[0],
+        training=lambda wc: experiments.vqgan_settings(config, f"vqgan-{wc.variant}")[1],
         rain=config["rain"],
         noise=config["noise"],
         seed=config["seed"],
@@ -54,34 +77,9 @@ if CONTENT_PRIOR["prior"]["checkpoint"]:
             "../scripts/import_prior.py"
 
 
-rule evaluate_seen:
-    input:
-        model=f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
-        test_set=f"{R}/data/test/{{category}}/seen-{{rain_range}}.npz",
-    output:
-        metrics=f"{R}/metrics/seen/{{network}}/{{category}}/{{rain_range}}/n{{n}}.csv",
-        examples=directory(
-            f"{R}/examples/seen/{{network}}/{{category}}/{{rain_range}}/n{{n}}"
-        ),
-    log:
-        f"{R}/logs/evaluate/seen/{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    params:
-        threshold=config["metrics"]["threshold"],
-        batch_size=config["evaluation"]["batch_size"],
-        examples=config["evaluation"]["examples"],
-    script:
-        "../scripts/evaluate.py"
-
-
 rule content_prior_table:
     input:
-        metrics=[metrics_path(run) for run in content_prior_runs()],
+        metrics=family_metrics("content_prior"),
         baselines=[
             baselines_path(CONTENT_PRIOR["category"], test)
             for test in CONTENT_PRIOR_TESTS.values()
@@ -95,9 +93,9 @@ rule content_prior_table:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
-        runs=content_prior_runs(),
+        runs=runs("content_prior"),
         baseline_tests=list(CONTENT_PRIOR_TESTS),
         rain=CONTENT_PRIOR["rain"],
         provenance=PROVENANCE,
@@ -107,27 +105,46 @@ rule content_prior_table:
 
 rule content_prior_figure:
     input:
-        unpack(content_prior_figure_inputs),
+        **content_prior_figure_inputs("fig18"),
     output:
-        pdf=f"{R}/figures/{{figure}}.pdf",
+        pdf=f"{R}/figures/fig18.pdf",
         png=report(
-            f"{R}/figures/{{figure}}.png",
+            f"{R}/figures/fig18.png",
             caption="../report/content_prior_figure.rst",
-            category=CONTENT_PRIOR_CATEGORY,
-            labels={"result": "{figure}"},
+            category=CATEGORY["content_prior"],
+            labels={"result": "Fig. 18"},
         ),
     log:
-        f"{R}/logs/figures/{{figure}}.log",
-    wildcard_constraints:
-        figure="fig18|fig19",
+        f"{R}/logs/figures/fig18.log",
     conda:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
-        runs=lambda wc: content_prior_figure_runs(wc.figure),
+        figure="fig18",
+        runs=experiments.content_prior.figure_runs(config, "fig18"),
         image=CONTENT_PRIOR["example_image"],
         provenance=PROVENANCE,
     script:
         "../scripts/content_prior_figure.py"
+
+
+use rule content_prior_figure as content_prior_figure_fig19 with:
+    input:
+        **content_prior_figure_inputs("fig19"),
+    output:
+        pdf=f"{R}/figures/fig19.pdf",
+        png=report(
+            f"{R}/figures/fig19.png",
+            caption="../report/content_prior_figure.rst",
+            category=CATEGORY["content_prior"],
+            labels={"result": "Fig. 19"},
+        ),
+    log:
+        f"{R}/logs/figures/fig19.log",
+    params:
+        figure="fig19",
+        runs=experiments.content_prior.figure_runs(config, "fig19"),
+        image=CONTENT_PRIOR["example_image"],
+        provenance=PROVENANCE,

@@ -51,7 +51,7 @@ rule link_placed:
         ENV
     resources:
         mem_mb=500,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
         placed=lambda wc: SOURCES[wc.dataset]["placed"],
         hint=lambda wc: SOURCES[wc.dataset]["hint"],
@@ -118,7 +118,14 @@ rule patches:
 
 rule test_set:
     input:
-        unpack(test_rain_inputs),
+        # Real Rain100L streak maps are an input only when the test rain comes from them.
+        unpack(
+            lambda wc: (
+                {"rain100l": extracted(config["test_rain"]["rain100l"]["dataset"])}
+                if wc.rain == "rain100l"
+                else {}
+            )
+        ),
         backgrounds=lambda wc: pool_manifest(wc.category, "test"),
     output:
         f"{R}/data/test/{{category}}/{{rain}}.npz",
@@ -138,7 +145,7 @@ rule test_set:
         size=config["test"]["size"],
         n_images=config["test"]["count"],
         seed=config["seed"],
-        rain=lambda wc: test_set_config(wc.rain),
+        rain=lambda wc: experiments.test_set_config(config, wc.rain),
     script:
         "../scripts/test_set.py"
 
@@ -149,7 +156,9 @@ rule sharpness_sets:
             pool_manifest(c, "train") for c in config["sharpness"]["categories"]
         ],
     output:
-        sets=expand(f"{R}/data/sharpness/{{sclass}}.npy", sclass=sharpness_classes()),
+        sets=expand(
+            f"{R}/data/sharpness/{{sclass}}.npy", sclass=config["sharpness"]["classes"]
+        ),
         summary=f"{R}/data/sharpness/summary.csv",
     log:
         f"{R}/logs/sharpness_sets.log",

@@ -1,17 +1,30 @@
 # Trained models -> per-image E_R, E_B, PSNR on their category's fixed test set.
 
 
+# Weights kept per sharpness run (Fig. 6), each evaluated on the whole test set.
+SNAPSHOTS = -(
+    -config["experiments"]["sharpness"]["iterations"]
+    // config["experiments"]["sharpness"]["snapshot_every"]
+)
+
+
 rule evaluate:
     input:
         model=f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
-        test_set=evaluated_test_set,
+        test_set=lambda wc: test_set_path(
+            *experiments.evaluated_on(config, wc.tested, wc.category, wc.rain_range)
+        ),
     output:
-        metrics=f"{R}/metrics/{{network}}/{{category}}/{{rain_range}}/n{{n}}.csv",
+        # tested: "" (its own category's test set), "seen/" (its training rain) or
+        # "on-<category>/" (another category's test set); slacking.experiments.evaluated_on.
+        metrics=f"{R}/metrics/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}.csv",
         examples=directory(
-            f"{R}/examples/{{network}}/{{category}}/{{rain_range}}/n{{n}}"
+            f"{R}/examples/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}"
         ),
     log:
-        f"{R}/logs/evaluate/{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
+        f"{R}/logs/evaluate/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
+    wildcard_constraints:
+        tested=f"(on-({alternatives(config['category_data'])})/|seen/)?",
     conda:
         ENV
     threads: 1
@@ -22,29 +35,6 @@ rule evaluate:
         threshold=config["metrics"]["threshold"],
         batch_size=config["evaluation"]["batch_size"],
         examples=config["evaluation"]["examples"],
-    script:
-        "../scripts/evaluate.py"
-
-
-rule evaluate_transfer:
-    input:
-        model=f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
-        test_set=lambda wc: test_set_path(wc.test_category),
-    output:
-        metrics=f"{R}/metrics/on-{{test_category}}/{{network}}/{{category}}/{{rain_range}}/n{{n}}.csv",
-    log:
-        f"{R}/logs/evaluate/on-{{test_category}}/{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
-    wildcard_constraints:
-        test_category=alternatives(config["category_data"]),
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    params:
-        threshold=config["metrics"]["threshold"],
-        batch_size=config["evaluation"]["batch_size"],
     script:
         "../scripts/evaluate.py"
 
@@ -88,7 +78,7 @@ rule baselines:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
         threshold=config["metrics"]["threshold"],
     script:
@@ -108,7 +98,7 @@ rule test_set_baselines:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
         threshold=config["metrics"]["threshold"],
     script:

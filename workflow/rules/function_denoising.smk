@@ -1,6 +1,17 @@
 # The function-denoising analogue (journal Sec. V): cosines of order O plus Gaussian noise.
 # Independent of the image data; Table II and Figs. 11-14.
 
+
+# Cheap rules run on the submit host under a cluster executor (as in the Snakefile).
+localrules:
+    function_denoising_table,
+    function_denoising_analogy,
+    function_denoising_figure,
+    function_denoising_figure_fig12,
+    function_denoising_figure_fig13,
+    function_denoising_figure_fig14,
+
+
 TOY = config["function_denoising"]
 TOY_DIR = f"{R}/function_denoising"
 
@@ -40,7 +51,7 @@ rule function_denoising_test:
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
         toy=TOY,
         seed=config["seed"],
@@ -60,7 +71,7 @@ rule function_denoising_table:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
         paper_mse=TOY["paper_mse"],
         test_noises=TOY["test_noises"],
@@ -78,7 +89,7 @@ rule function_denoising_analogy:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
         toy=TOY,
         provenance=PROVENANCE,
@@ -91,24 +102,74 @@ rule function_denoising_figure:
         curves=expand(f"{TOY_DIR}/curves/O{{order}}.npz", order=TOY["orders"]),
         table=f"{R}/tables/function_denoising_mse.csv",
     output:
-        pdf=f"{R}/figures/fig{{figure}}.pdf",
+        pdf=f"{R}/figures/fig11.pdf",
         png=report(
-            f"{R}/figures/fig{{figure}}.png",
+            f"{R}/figures/fig11.png",
             caption="../report/function_denoising_figure.rst",
-            category=FUNCTION_DENOISING_CATEGORY,
-            labels={"result": "Fig. {figure}"},
+            category=CATEGORY["function_denoising"],
+            labels={"result": "Fig. 11"},
         ),
     log:
-        f"{R}/logs/figures/fig{{figure}}.log",
-    wildcard_constraints:
-        figure="11|12|13|14",
+        f"{R}/logs/figures/fig11.log",
     conda:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
+        figure="11",
         toy=TOY,
         provenance=PROVENANCE,
     script:
         "../scripts/function_denoising_figure.py"
+
+
+use rule function_denoising_figure as function_denoising_figure_fig12 with:
+    output:
+        pdf=f"{R}/figures/fig12.pdf",
+        png=report(
+            f"{R}/figures/fig12.png",
+            caption="../report/function_denoising_figure.rst",
+            category=CATEGORY["function_denoising"],
+            labels={"result": "Fig. 12"},
+        ),
+    log:
+        f"{R}/logs/figures/fig12.log",
+    params:
+        figure="12",
+        toy=TOY,
+        provenance=PROVENANCE,
+
+
+use rule function_denoising_figure as function_denoising_figure_fig13 with:
+    output:
+        pdf=f"{R}/figures/fig13.pdf",
+        png=report(
+            f"{R}/figures/fig13.png",
+            caption="../report/function_denoising_figure.rst",
+            category=CATEGORY["function_denoising"],
+            labels={"result": "Fig. 13"},
+        ),
+    log:
+        f"{R}/logs/figures/fig13.log",
+    params:
+        figure="13",
+        toy=TOY,
+        provenance=PROVENANCE,
+
+
+use rule function_denoising_figure as function_denoising_figure_fig14 with:
+    output:
+        pdf=f"{R}/figures/fig14.pdf",
+        png=report(
+            f"{R}/figures/fig14.png",
+            caption="../report/function_denoising_figure.rst",
+            category=CATEGORY["function_denoising"],
+            labels={"result": "Fig. 14"},
+        ),
+    log:
+        f"{R}/logs/figures/fig14.log",
+    params:
+        figure="14",
+        toy=TOY,
+        provenance=PROVENANCE,

@@ -13,12 +13,9 @@ rule claims:
         ENV
     resources:
         mem_mb=1000,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
-        claims=config["claims"],
-        experiments=config["experiments"],
-        sharpness_classes=config["sharpness"]["classes"],
-        train_noise=config["function_denoising"]["train_noise"],
+        config=config,
         provenance=PROVENANCE,
     script:
         "../scripts/claims.py"
@@ -42,7 +39,7 @@ rule table_page:
         ENV
     resources:
         mem_mb=500,
-        runtime=5,
+        runtime=SHORT_RUNTIME,
     params:
         provenance=PROVENANCE,
     script:

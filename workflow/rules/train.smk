@@ -17,13 +17,10 @@ rule train_patch_count:
         ENV
     threads: config["training"]["resources"]["threads"]
     resources:
-        gpu=config["training"]["resources"]["gpu"],
-        mem_mb=by_attempt(config["training"]["resources"]["mem_mb"]),
-        runtime=by_attempt(config["training"]["resources"]["runtime"] * RUNS_PER_JOB),
-        cpus_per_task=config["training"]["resources"]["threads"],
+        **training_resources(RUNS_PER_JOB),
     params:
         network_kwargs=lambda wc: config["networks"][wc.network],
-        training=run_training,
+        training=run_schedule,
         rain=config["rain"],
         noise=config["noise"],
         seed=config["seed"],
@@ -42,22 +39,30 @@ rule train_sharpness:
         ENV
     threads: config["training"]["resources"]["threads"]
     resources:
-        gpu=config["training"]["resources"]["gpu"],
-        mem_mb=by_attempt(config["training"]["resources"]["mem_mb"]),
-        runtime=by_attempt(config["training"]["resources"]["runtime"]),
-        cpus_per_task=config["training"]["resources"]["threads"],
+        **training_resources(),
     params:
         network_kwargs=lambda wc: config["networks"][wc.network],
         # Weights are kept every snapshot_every iterations (next to model.pt) for Fig. 6a.
-        training={
-            **config["training"],
-            **{
-                key: config["experiments"]["sharpness"][key]
-                for key in ("iterations", "snapshot_every")
-            },
-        },
+        training=run_schedule,
         rain=config["rain"],
         noise=config["noise"],
         seed=config["seed"],
     script:
         "../scripts/train.py"
+
+
+rule run_table:
+    output:
+        f"{R}/runs.csv",
+    log:
+        f"{R}/logs/runs.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=500,
+        runtime=SHORT_RUNTIME,
+    params:
+        config=config,
+        provenance=PROVENANCE,
+    script:
+        "../scripts/run_table.py"

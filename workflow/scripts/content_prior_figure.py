@@ -8,7 +8,7 @@ from slacking.plotting.content_prior import fig18, fig19
 from slacking.provenance import pdf_metadata
 
 sys.stderr = open(snakemake.log[0], "w")
-figure = snakemake.wildcards.figure
+figure = snakemake.params.figure
 params = snakemake.params
 outs = [snakemake.output.pdf, snakemake.output.png]
 if figure == "fig18":

@@ -7,7 +7,7 @@ import numpy as np
 
 from slacking.plotting.examples import PER_ROW, data_grid, plot_grid
 from slacking.provenance import pdf_metadata
-from slacking.training import rain_range_from_config
+from slacking.rain import rain_range_from_config
 
 sys.stderr = open(snakemake.log[0], "w")
 rain = snakemake.params.rain

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 message = (
-    f"Fig. {snakemake.wildcards.figure} is not reproduced by this pipeline. It shows the answers "
+    f"Fig. {snakemake.params.figure} is not reproduced by this pipeline. It shows the answers "
     "of DepictQA (Fig. 7: which of two outputs has fewer rain artefacts), a vision-language "
     "model the journal paper fine-tuned for deraining; its weights and fine-tuning data are not "
     "public and it cannot run offline. To build it, serve DepictQA yourself, ask it the paper's "

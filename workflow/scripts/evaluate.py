@@ -7,7 +7,7 @@ import torch
 
 from slacking.evaluation import derain, metrics_table, write_examples
 from slacking.integrity import load_array
-from slacking.training import load_model
+from slacking.models import load_model
 
 sys.stderr = open(snakemake.log[0], "w")
 torch.set_num_threads(snakemake.threads)
@@ -17,5 +17,4 @@ derained = derain(model, test_set["I"], snakemake.params.batch_size)
 metrics_table(derained, test_set, snakemake.params.threshold).to_csv(
     snakemake.output.metrics, index=False
 )
-if hasattr(snakemake.output, "examples"):
-    write_examples(snakemake.output.examples, test_set, derained, snakemake.params.examples)
+write_examples(snakemake.output.examples, test_set, derained, snakemake.params.examples)

@@ -12,7 +12,7 @@ sys.stderr = open(snakemake.log[0], "w")
 toy = snakemake.params.toy
 train_noise = toy["test_noises"].index(toy["train_noise"])
 specs, shape = panel_specs(
-    snakemake.wildcards.figure,
+    snakemake.params.figure,
     toy["orders"],
     len(toy["test_noises"]),
     train_noise,
@@ -23,7 +23,7 @@ curves = {
     for order, path in zip(toy["orders"], snakemake.input.curves, strict=True)
 }
 table = read_csv(snakemake.input.table)
-figure = snakemake.wildcards.figure
+figure = snakemake.params.figure
 plot_panels(
     specs,
     shape,

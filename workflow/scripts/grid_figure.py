@@ -8,7 +8,7 @@ from slacking.plotting.examples import model_grid, plot_grid
 from slacking.provenance import pdf_metadata
 
 sys.stderr = open(snakemake.log[0], "w")
-title = {"fig1": "Fig. 1", "fig15": "Fig. 15"}[snakemake.wildcards.figure]
+title = {"fig1": "Fig. 1", "fig15": "Fig. 15"}[snakemake.params.figure]
 plot_grid(
     model_grid(snakemake.params.runs, snakemake.input, snakemake.params.image),
     [snakemake.output.pdf, snakemake.output.png],

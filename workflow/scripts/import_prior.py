@@ -6,9 +6,8 @@ from pathlib import Path
 import _package  # noqa: F401  (puts src/ on sys.path)
 
 from slacking.atomic import save_torch
-from slacking.models import build
+from slacking.models import build, model_record
 from slacking.models.vqgan import load_taming_checkpoint
-from slacking.training import model_record
 
 sys.stderr = open(snakemake.log[0], "w")
 kwargs = snakemake.params.network_kwargs

@@ -9,7 +9,7 @@ from slacking.provenance import pdf_metadata, read_csv
 
 sys.stderr = open(snakemake.log[0], "w")
 metric = snakemake.params.metric
-title = f"Fig. {snakemake.wildcards.figure}: {metric} against the number of training patches"
+title = f"Fig. {snakemake.params.figure}: {metric} against the number of training patches"
 plot_metric_vs_count(
     read_csv(snakemake.input[0]),
     metric,

@@ -102,8 +102,7 @@ def build_test_set(
     ``rain_config`` is the kind's config: ``test_rain.<kind>``, the whole ``rain`` block for
     ``seen-<range>``, or ``noise`` for salt-and-pepper.
     """
-    from ..rain import TestRainParams, render_test_rain
-    from ..training import rain_range_from_config
+    from ..rain import TestRainParams, rain_range_from_config, render_test_rain
 
     background = held_out_backgrounds(backgrounds, count, size, seed, category)
     if rain_kind == "embedded":

@@ -3,7 +3,8 @@ pipeline gets a model, so presets can name a network and its size as plain data.
 
 Importing the package imports every module in it, and each registers its networks with
 ``@register(name)``; a new network therefore needs only a new module here.
-``build(name)`` without keyword arguments gives the papers' paper-scale model.
+``build(name)`` without keyword arguments gives the papers' paper-scale model, and
+``load_model`` rebuilds a trained one from the record (``model_record``) in its model.pt.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+
+from ..integrity import load_torch
 
 _REGISTRY: dict[str, Callable[..., torch.nn.Module]] = {}
 
@@ -66,6 +70,20 @@ def unknown_arguments(name: str, kwargs: dict) -> tuple[list[str], list[str]]:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return [], list(parameters)
     return sorted(set(kwargs) - set(parameters)), list(parameters)
+
+
+def model_record(network: str, kwargs: dict, model: torch.nn.Module, iteration: int) -> dict:
+    """What model.pt (and a snapshot) holds: enough for ``load_model`` to rebuild the network."""
+    return {"network": network, "kwargs": kwargs, "iteration": iteration,
+            "state_dict": model.state_dict()}  # fmt: skip
+
+
+def load_model(path: Path, device: str | torch.device = "cpu") -> torch.nn.Module:
+    """Rebuild a trained network from model.pt (or a snapshot) for evaluation."""
+    saved = load_torch(path)
+    model = build(saved["network"], **saved["kwargs"])
+    model.load_state_dict(saved["state_dict"])
+    return model.to(device).eval()
 
 
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:

@@ -4,13 +4,14 @@ Table I's rows live in the config (``rain.ranges``), with the density's referenc
 """
 
 from .testing import TestRainParams, rain100l_streaks, render_test_rain
-from .training import RainRange, add_training_rain, sample_rain_layers
+from .training import RainRange, add_training_rain, rain_range_from_config, sample_rain_layers
 
 __all__ = [
     "RainRange",
     "TestRainParams",
     "add_training_rain",
     "rain100l_streaks",
+    "rain_range_from_config",
     "render_test_rain",
     "sample_rain_layers",
 ]

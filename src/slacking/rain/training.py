@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..transfer import to_device
+from ..host_to_device import to_device
 from .params import assign, from_mapping, streak_fields
 
 
@@ -67,6 +67,12 @@ class RainRange:
         """Streak-count bounds for an image of this size: the counts scaled by its area."""
         scale = height * width / self.reference_size**2
         return round(self.count[0] * scale), round(self.count[1] * scale)
+
+
+def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
+    """A Table I row from config ``rain``, with the constants shared by all rows."""
+    shared = {key: rain_config[key] for key in ("intensity", "reference_size")}
+    return RainRange.from_config({**rain_config["ranges"][name], **shared})
 
 
 #: Kernel pixels below this fraction of the streak's peak are left out: under a quarter of a
