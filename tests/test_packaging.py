@@ -1,6 +1,7 @@
 """The rules' conda environment pins what pyproject.toml pins, so both installs agree."""
 
 import tomllib
+
 import yaml
 
 from conftest import ROOT

@@ -3,7 +3,12 @@
 import re
 import runpy
 
+import yaml
+from snakemake.utils import update_config
+
 from conftest import ROOT
+from slacking.experiments import run_table
+from test_workflow import job_counts
 
 
 def test_readme_python_examples_run(tmp_path, monkeypatch):
@@ -14,3 +19,23 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
         script = tmp_path / f"example_{index}.py"
         script.write_text(block)
         runpy.run_path(str(script))
+
+
+def test_readme_numbers_are_the_dags(default_config):
+    """The job and run counts the README gives for the presets are what the code computes
+    today (they went stale once: 295 jobs when the paper DAG had 434)."""
+    text = " ".join((ROOT / "README.md").read_text().split())
+    paper_jobs = re.findall(
+        r"paper.yaml` lists its (\d+) jobs|paper DAG has (\d+) jobs|list the jobs first \((\d+),",
+        text,
+    )
+    assert len(paper_jobs) == 3
+    total = job_counts("--configfile=config/paper.yaml")["total"]
+    assert {int(n) for match in paper_jobs for n in match if n} == {total}
+    default_runs, paper_runs = re.search(
+        r"\((\d+) runs at the default preset, (\d+) at", text
+    ).groups()
+    assert int(default_runs) == len(run_table(default_config))
+    update_config(default_config, yaml.safe_load((ROOT / "config/paper.yaml").read_text()))
+    stated = {int(paper_runs), *map(int, re.findall(r"among them (\d+) training runs", text))}
+    assert stated == {len(run_table(default_config))}
