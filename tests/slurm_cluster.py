@@ -1,4 +1,4 @@
-"""A real single-node Slurm cluster for the integration tests (DESIGN.md section 5).
+"""A real single-node Slurm cluster for the integration tests (see README, "Running on Slurm").
 
 Debian's slurm-wlm and munge are installed when missing (the tests run as root in CI). The
 daemons run in the foreground as children of the test, with their configuration, state and

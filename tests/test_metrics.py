@@ -1,4 +1,4 @@
-"""Hand-computed cases of the decoupled metrics (DESIGN.md section 2)."""
+"""Hand-computed cases of the decoupled metrics (slacking.metrics)."""
 
 import numpy as np
 import pytest
