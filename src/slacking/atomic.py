@@ -59,7 +59,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def _record_checksum(path: str | Path) -> None:
     """``<path>.sha256`` beside ``path``, which ``integrity.load_array`` checks."""
     with atomic_path(integrity.checksum_path(path)) as tmp:
-        tmp.write_text(integrity.sha256_file(path) + "\n")
+        tmp.write_text(integrity.file_checksum(path) + "\n")
 
 
 def save_npy(path: str | Path, array: np.ndarray) -> None:

@@ -31,10 +31,16 @@ def checksum_path(path: str | Path) -> Path:
     return path.with_name(f"{path.name}.sha256")
 
 
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
+def hasher(algorithm: str):
+    """A hash object that also works on FIPS-mode clusters, where plain md5 is refused."""
+    return hashlib.new(algorithm, usedforsecurity=False)
+
+
+def file_checksum(path: str | Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file, read in chunks so multi-GB files do not fill memory."""
+    digest = hasher(algorithm)
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
+        while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
 
@@ -45,7 +51,7 @@ def verify_checksum(path: str | Path) -> bool:
     recorded = checksum_path(path)
     if not recorded.exists():
         return False
-    if sha256_file(path) != recorded.read_text().strip():
+    if file_checksum(path) != recorded.read_text().strip():
         raise CorruptFile(
             f"{path} does not match the checksum recorded when it was written ({recorded}): "
             "it changed on disk since. Delete it and rerun to rebuild it and what depends on it"

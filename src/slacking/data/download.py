@@ -6,7 +6,6 @@ downloads stream to a temporary file beside it, are verified, and only then rena
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import logging
 import os
@@ -17,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 from tqdm import tqdm
+
+from .. import integrity
 
 log = logging.getLogger(__name__)
 
@@ -51,22 +52,13 @@ def parse_checksum(checksum: str) -> tuple[str, str]:
     return algorithm, digest
 
 
-def _hasher(algorithm: str):
-    """A hash object that also works on FIPS-mode clusters, where plain md5 is refused."""
-    return hashlib.new(algorithm, usedforsecurity=False)
-
-
 def file_checksum(path: Path, algorithm: str) -> str:
-    """Hex digest of a file, read in chunks so multi-GB archives do not fill memory."""
+    """Hex digest of a file (``slacking.integrity``), for the algorithms a config may name."""
     if algorithm not in ALGORITHMS:
         raise ValueError(
             f"unknown checksum algorithm {algorithm!r}; use one of {sorted(ALGORITHMS)}"
         )
-    h = _hasher(algorithm)
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+    return integrity.file_checksum(path, algorithm)
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -92,7 +84,7 @@ def _attempt(
     ) as tmp:
         tmp_path = Path(tmp.name)
         try:
-            h = _hasher(algorithm)
+            h = integrity.hasher(algorithm)
             received = 0
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 length = response.headers.get("Content-Length")
