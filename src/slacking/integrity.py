@@ -45,18 +45,15 @@ def file_checksum(path: str | Path, algorithm: str = "sha256") -> str:
     return digest.hexdigest()
 
 
-def verify_checksum(path: str | Path) -> bool:
-    """True when ``path`` matches its recorded checksum, False when none was recorded (files
-    written before checksums existed); raises CorruptFile on a mismatch."""
+def verify_checksum(path: str | Path) -> None:
+    """Raise CorruptFile when ``path`` no longer matches its recorded checksum; a file written
+    before checksums existed has none and passes unchecked."""
     recorded = checksum_path(path)
-    if not recorded.exists():
-        return False
-    if file_checksum(path) != recorded.read_text().strip():
+    if recorded.exists() and file_checksum(path) != recorded.read_text().strip():
         raise CorruptFile(
             f"{path} does not match the checksum recorded when it was written ({recorded}): "
             "it changed on disk since. Delete it and rerun to rebuild it and what depends on it"
         )
-    return True
 
 
 def load_array(path: str | Path):

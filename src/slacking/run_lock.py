@@ -110,7 +110,8 @@ class ParentWatch:
             return
         pid = os.getppid()
         while pid > 1 and not _is_snakemake(pid):
-            pid = int(_stat(pid)[1]) if _stat(pid) else 0
+            fields = _stat(pid)
+            pid = int(fields[1]) if fields else 0  # its parent
         self.pid = pid if pid > 1 else os.getppid()
         self.identity = _identity(self.pid)
 

@@ -131,7 +131,7 @@ def content_prior_figure_inputs(figure):
     runs = experiments.content_prior.figure_runs(config, figure)
     inputs = {"strips": [examples_path(run) for run in runs]}
     if figure == "fig18":
-        inputs["models"] = [f"{R}/{experiments.model_path(run)}" for run in runs]
+        inputs["models"] = [model_file(run) for run in runs]
     return inputs
 
 
@@ -148,6 +148,10 @@ def run_schedule(wc):
     return experiments.schedule(config, run)
 
 
+def model_file(run):
+    return f"{R}/{experiments.model_path(run)}"
+
+
 def metrics_path(run):
     return f"{R}/{experiments.metrics_path(run)}"
 
@@ -162,7 +166,7 @@ def family_metrics(family):
 
 def family_baselines(family):
     categories = dict.fromkeys(run["category"] for run in runs(family))
-    return [f"{R}/metrics/baselines/{category}.csv" for category in categories]
+    return [baselines_path(category) for category in categories]
 
 
 def all_targets():

@@ -6,7 +6,7 @@ rule fig16:
     input:
         photographs=extracted("real_rain"),
         models=[
-            f"{R}/{experiments.model_path(run)}"
+            model_file(run)
             for run in experiments.real_rain.figure_runs(config, "fig16")
         ],
     output:
@@ -39,7 +39,7 @@ use rule fig16 as fig20 with:
     input:
         photographs=extracted("real_rain"),
         models=[
-            f"{R}/{experiments.model_path(run)}"
+            model_file(run)
             for run in experiments.real_rain.figure_runs(config, "fig20")
         ],
     output:

@@ -4,7 +4,7 @@
 
 rule fig2:
     input:
-        model=f"{R}/{experiments.model_path(experiments.synthesis.untested_runs(config)[0])}",
+        model=model_file(experiments.synthesis.untested_runs(config)[0]),
         test_set=test_set_path(
             experiments.synthesis.untested_runs(config)[0]["category"]
         ),
