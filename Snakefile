@@ -41,6 +41,7 @@ localrules:
     claims,
     table_page,
     run_table,
+    run_validity,
 
 
 rule all:

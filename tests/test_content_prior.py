@@ -10,7 +10,7 @@ import yaml
 
 from conftest import run_snakemake, run_tiny_preset
 from slacking.atomic import save_torch
-from slacking.claims import FAIL, NOT_RUN, PASS, content_prior_claims
+from slacking.claims import FAIL, PASS
 from slacking.content_prior import content_prior_markdown, variant_training
 from slacking.data.testsets import salt_and_pepper_test_set, seen_rain_layers
 from slacking.degradations import GaussianNoise, degradation_from_config, degrade, salt_and_pepper
@@ -167,39 +167,17 @@ DENOISE = {"resnet": 18.0, "unet": 19.0, "vqgan-finetuned": 25.0}
 ABLATION_GAP = {"vqgan-novq": 0.9, "vqgan-finetuned": 0.45}  # drops 0.5 and 0.05
 
 
-def test_the_claims_follow_the_numbers():
-    claims = content_prior_claims(content_prior_table(DERAIN, DENOISE, ABLATION_GAP), "medium")
-    assert [c.verdict for c in claims] == [PASS] * 4
-    assert [c.ours for c in claims] == pytest.approx([3.0, 5.0, 0.45, 6.0])
-    worse = content_prior_table(
-        {**DERAIN, "vqgan-novq": 24.5}, {**DENOISE, "unet": 26.0}, {"vqgan-finetuned": 0.9}
-    )
-    assert [c.verdict for c in content_prior_claims(worse, "medium")] == [PASS, FAIL, FAIL, FAIL]
-    assert content_prior_claims(content_prior_table({**DERAIN, "unet": 30.0}, DENOISE),
-                                "medium")[0].verdict == FAIL  # fmt: skip
-
-
-def test_a_lossy_prior_is_judged_though_no_vqgan_can_pass_the_convergence_gate():
-    """A VQGAN decodes through its latents, so its E_B stays above the identity's: its claims
-    must not wait for a convergence it cannot reach."""
-    table = content_prior_table(DERAIN, DENOISE, ABLATION_GAP)
-    table.loc[table["kind"] == "model", "E_B"] = 20.0
-    assert [c.verdict for c in content_prior_claims(table, "medium")] == [PASS] * 4
-
-
-def test_a_missing_model_is_not_run_with_a_reason():
-    without_ablation = {k: v for k, v in DERAIN.items() if k != "vqgan-novq"}
-    claims = content_prior_claims(content_prior_table(without_ablation, {}), "medium")
-    assert [c.verdict for c in claims] == [PASS, NOT_RUN, NOT_RUN, NOT_RUN]
-    assert "vqgan-novq" in claims[1].reason and "vqgan-finetuned" in claims[3].reason
-
-
 def test_markdown_shows_each_model_with_its_shares():
+    reconstruction = pd.DataFrame({"image": [0, 1], "PSNR": [20.0, 22.0]})
     text = content_prior_markdown(
-        content_prior_table(DERAIN, DENOISE, {"resnet": 0.75}), "medium", {"resnet": "ResNet"}
+        content_prior_table(DERAIN, DENOISE, {"resnet": 0.75}),
+        "medium",
+        {"resnet": "ResNet"},
+        reconstruction,
     )
     assert "| ResNet " in text and "| vqgan-finetuned " in text
     assert " 0.75 |" in text  # resnet's E_R share on the training rain
+    assert "clean test images at 21.00 dB (mean PSNR over 2 images)" in text
 
 
 # -- the family end to end -------------------------------------------------------------------------
@@ -279,7 +257,11 @@ def test_the_claims_are_computed(results):
     claims = pd.read_csv(results / "claims.csv", comment="#")
     ours = claims[claims["source"] == "Sec. VI"]
     assert len(ours) == 4 and ours["ours"].notna().all()
-    assert set(ours["verdict"]) <= {PASS, FAIL}  # judged even on a tiny, unconverged run
+    # Judged even on a tiny run: its training is too short, so every verdict has an asterisk.
+    assert set(ours["verdict"]) <= {PASS + "*", FAIL + "*"}
+    assert ours["reason"].str.contains("runs not trained").all()
+    reconstruction = pd.read_csv(results / "metrics/content_prior/prior_reconstruction.csv")
+    assert len(reconstruction) == 3 and reconstruction["PSNR"].between(0, 99).all()
     assert not claims["reason"].fillna("").str.contains("not built yet").any()
 
 

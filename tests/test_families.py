@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import run_tiny_preset
+from conftest import run_snakemake, run_tiny_preset
 from slacking.provenance import read_csv
 
 TINY = {
@@ -109,3 +109,17 @@ def test_the_real_photographs_go_through_the_figures_networks(results):
     for model in ("resnet/natural/medium/n4", "unet/natural/medium/n16",
                   "vqgan-finetuned/natural/medium/n4"):  # fmt: skip
         assert (results / "models" / model / "model.pt").exists(), model
+
+
+def test_the_run_validity_table_judges_every_deraining_run(results):
+    """results/tables/run_validity.csv: the run table with each run's validity record. Ten
+    iterations train nothing: every run is listed, with its numbers, as not trained."""
+    config = results.parent / "tiny.yaml"
+    run_snakemake("--cores", "1", f"--configfile={config}", results / "tables/run_validity.csv")
+    table = read_csv(results / "tables/run_validity.csv")
+    deraining = table[table["model"].str.startswith("models/")]
+    assert len(deraining) and deraining["plateau_change"].notna().all()
+    # The content prior's pretraining reproduces clean patches: no identity L1 to compare with.
+    degraded = deraining[deraining["degradation"] != "clean"]
+    assert degraded["final_ratio"].notna().all() and len(degraded) == len(deraining) - 1
+    assert (degraded["identity_l1"] > 0).all() and not deraining["trained"].astype(bool).any()

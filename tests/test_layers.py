@@ -24,7 +24,7 @@ SOURCE = ROOT / "src" / PACKAGE
 LAYERS: list[tuple[str, ...]] = [
     # Foundations: files, digests, locks, copies to the GPU, metrics. Import no other layer.
     ("", "atomic", "integrity", "provenance", "metrics", "complexity", "sharpness",
-     "host_to_device", "run_lock"),
+     "host_to_device", "run_lock", "statistics"),
     # What the networks see: training and test rain, the degradations (rain or noise), data.
     # ``degradations`` sits here, beside the rain it picks from, rather than above the models:
     # it needs nothing from them, and ``data.testsets`` draws its salt-and-pepper test noise
@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     # needs no torch), so it sits above them, not among the foundations.
     ("config",),
     # Training and evaluating runs.
-    ("training", "stacked", "train_job", "evaluation", "function_denoising"),
+    ("training", "stacked", "train_job", "evaluation", "function_denoising", "validity"),
     # Tables and figures of the results.
     ("content_prior", "table3", "tables", "function_denoising_tables", "plotting"),
     ("claims",),

@@ -65,7 +65,8 @@ def test_synthesis_figure_titles_carry_the_metrics(test_image, tmp_path, capture
     figures = captured(synthesis)
     background, rain, rainy, derained = test_image
     outs = [tmp_path / "fig2.pdf", tmp_path / "fig2.png"]
-    synthesis.synthesis_figure(background, rain, rainy, derained, THRESHOLD, outs, {"Title": "x"})
+    metrics = {"threshold": THRESHOLD, "average": "region"}
+    synthesis.synthesis_figure(background, rain, rainy, derained, metrics, outs, {"Title": "x"})
     assert all(out.stat().st_size > 0 for out in outs)
     assert outs[0].read_bytes().startswith(b"%PDF") and outs[1].read_bytes()[1:4] == b"PNG"
 

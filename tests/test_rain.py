@@ -17,6 +17,7 @@ from slacking.rain import (
     rain_range_from_config,
     render_test_rain,
     sample_rain_layers,
+    unseen_parameters,
 )
 
 #: The config's training rain: Table I's rows with the shared intensity and reference size.
@@ -261,8 +262,10 @@ def test_test_rain_is_deterministic_uint8():
 
 
 def test_test_rain_is_thinner_than_medium_training_rain_and_keeps_its_direction():
-    params = dataclasses.replace(TEST_RAIN, count=(1, 1))
-    layers = render_test_rain(48, 128, 128, params, seed=0)
+    # Shorter than the configured streaks, so that one fits in a 128-px image and its shape can
+    # be measured whole (streak_shape centres the brightest pixel).
+    params = dataclasses.replace(TEST_RAIN, count=(1, 1), length=(30, 50))
+    layers = render_test_rain(64, 128, 128, params, seed=0)
     inside = [layer for layer in layers if not (layer[[0, -1]].any() or layer[:, [0, -1]].any())]
     assert len(inside) > 30
     test_shapes = np.array([streak_shape(layer) for layer in inside])
@@ -321,3 +324,26 @@ def test_cuda_renders_the_same_rain_as_cpu():
     gpu = sample_rain_layers(4, 64, 64, row, torch.Generator().manual_seed(2), device="cuda")
     assert gpu.device.type == "cuda"
     torch.testing.assert_close(gpu.cpu(), cpu, atol=1e-4, rtol=0)
+
+
+def test_the_embedded_test_rain_is_unseen_by_every_training_range(default_config):
+    """Issue 19: for a network trained on any Table I range, the embedded test rain must be
+    rain it never saw: outside the range in at least one parameter."""
+    test = TestRainParams.from_config(default_config["test_rain"]["embedded"])
+    for name in default_config["rain"]["ranges"]:
+        rain_range = rain_range_from_config(default_config["rain"], name)
+        assert unseen_parameters(test, rain_range), f"the test rain lies inside {name}"
+
+
+def test_a_test_rain_inside_a_range_is_seen(default_config):
+    # The generator of issue 11 (streaks 12-35 px at +-20 degrees) lies inside the large range.
+    inside = {**default_config["test_rain"]["embedded"], "length": [12, 35], "angle": [-20, 20]}
+    large = rain_range_from_config(default_config["rain"], "large")
+    assert unseen_parameters(TestRainParams.from_config(inside), large) == []
+    longer = {**inside, "length": [64, 112]}
+    assert unseen_parameters(TestRainParams.from_config(longer), large) == ["length"]
+    steeper = {**inside, "angle": [72, 80]}
+    assert unseen_parameters(TestRainParams.from_config(steeper), large) == []  # jitter: 69
+    assert unseen_parameters(TestRainParams.from_config({**steeper, "jitter": 0}), large) == [
+        "angle"
+    ]

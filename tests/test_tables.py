@@ -43,11 +43,11 @@ def test_summary_averages_over_images_and_lists_baselines():
     assert "| resnet    | faces      |     5 |      2 |        1.5 |         0 |" in eb
 
 
-def _family(er_by_n, eb_by_n, identity_eb):
+def _family(er_by_n, eb_by_n, identity_eb, trained=(True, True, True)):
     rows = [
         {"kind": "model", "network": "resnet", "category": "urban", "n": n, "E_R": er, "E_B": eb}
-        | {"PSNR": 40.0 - eb}
-        for (n, er), eb in zip(er_by_n.items(), eb_by_n, strict=True)
+        | {"PSNR": 40.0 - eb, "rain_left": 0.1, "trained": ok, "final_ratio": 0.2}
+        for (n, er), eb, ok in zip(er_by_n.items(), eb_by_n, trained, strict=True)
     ]
     rows += [
         {"kind": "identity", "category": "urban", "E_R": 0.0, "E_B": identity_eb},
@@ -56,16 +56,30 @@ def _family(er_by_n, eb_by_n, identity_eb):
     return pd.DataFrame(rows)
 
 
-def test_a_run_converges_only_when_its_e_b_is_below_the_identity():
-    table = _family({8: 40, 64: 30, 512: 20}, [9.0, 5.0, 3.0], identity_eb=6.0)
+def test_trained_comes_from_the_run_record_never_from_e_b():
+    # E_B above the identity's everywhere: it gates nothing; the training record decides.
+    table = _family({8: 40, 64: 30, 512: 20}, [9.0, 8.0, 7.0], 6.0, trained=(False, True, True))
     means = run_means(table)
-    assert means["converged"].tolist() == [False, True, True]
+    assert means["trained"].tolist() == [False, True, True]
+    assert means["E_R_share"].tolist() == pytest.approx([40 / 30, 1.0, 20 / 30])
     text = summary_markdown(table)
-    assert "## Not converged" in text
-    assert "| resnet    | urban      |   8 |     9 |              6 |" in text
-    assert "## Not converged" not in summary_markdown(
-        _family({8: 40, 64: 30, 512: 20}, [5.0, 4.0, 3.0], identity_eb=6.0)
-    )
+    assert "## Not trained" in text
+    assert "| resnet    | urban      |   8 |           0.2 |" in text
+    assert "## Not trained" not in summary_markdown(_family({8: 40, 64: 30, 512: 20}, [9, 8, 7], 6))
+
+
+def test_a_run_without_a_record_is_not_trained():
+    table = _family({8: 40, 64: 30, 512: 20}, [5.0, 4.0, 3.0], 6.0).drop(columns="trained")
+    assert not run_means(table)["trained"].any()
+
+
+def test_images_without_a_region_are_left_out_and_counted():
+    table = _family({8: 40, 64: 30, 512: 20}, [5.0, 4.0, 3.0], 6.0)
+    extra = table.iloc[[0]].assign(E_R=np.nan, E_B=2.0)
+    means = run_means(pd.concat([table, extra], ignore_index=True))
+    assert means.loc[means["n"] == 8, "E_R"].item() == 40  # the NaN is not a 0
+    assert means.loc[means["n"] == 8, "E_B"].item() == pytest.approx(3.5)
+    assert means["missing"].tolist() == [1, 0, 0]
 
 
 def test_the_rank_correlation_follows_the_data():
@@ -74,5 +88,5 @@ def test_the_rank_correlation_follows_the_data():
     assert falling["rho_E_R_vs_n"].item() == pytest.approx(-1.0)
     assert rising["rho_E_R_vs_n"].item() == pytest.approx(1.0)
     assert rising["rho_E_B_vs_n"].item() == pytest.approx(1.0)
-    assert falling["converged_runs"].item() == "3/3"
+    assert falling["trained_runs"].item() == "3/3"
     assert np.isnan(rank_correlation(pd.Series([1, 2]), pd.Series([2, 1])))

@@ -83,7 +83,8 @@ def test_depictqa_figures_explain_why_they_are_not_built(tmp_path):
 def test_paper_dag_lists_every_job():
     counts = job_counts("--configfile=config/paper.yaml")
     assert counts["patches"] == 4 * 9 + 1  # four categories x nine counts, 10k fine-tuning pairs
-    assert counts["test_set"] == 4 + 2  # and Sec. VI's training-rain and noise test sets
+    # And Sec. VI's training-rain and noise test sets, and Table III's Rain100L pairs.
+    assert counts["test_set"] == 4 + 2 + 1
     assert counts["real_pool"] == 8
     assert counts["download"] == counts["extract"] == 4  # DIV2K train/valid, CelebA, Urban100
     assert counts["link_placed"] == 3  # Manga109, Rain100L and the VQGAN are placed by hand
@@ -97,8 +98,10 @@ def test_paper_dag_lists_every_job():
     assert counts["import_prior"] == 1
     assert counts["train_content_prior"] == 3
     # Every model on its own test set (the three VQGAN runs too), Sec. VI's five derainers
-    # also on their training rain, the other categories' ResNets also on natural (transfer).
-    assert counts["evaluate"] == counts["train_patch_count"] + 3 + (3 + 2) + 3 * 9
+    # also on their training rain, the other categories' ResNets also on natural (transfer),
+    # and Table III's 15 runs on Rain100L's own pairs instead (SPDNet and RCDNet only there).
+    own = counts["train_patch_count"] - 2 * 5
+    assert counts["evaluate"] == own + 3 + (3 + 2) + 3 * 9 + 3 * 5
     assert counts["train_sharpness"] == counts["evaluate_snapshots"] == 3
     assert counts["function_denoising_train"] == 3  # cosine orders 1, 4, 8
     figures = [rule for rule in counts if rule.startswith("function_denoising_figure")]
@@ -115,7 +118,8 @@ def test_stacked_counts_train_one_job_per_network_category_and_rain(tmp_path):
 
 def test_cpu_trend_preset_builds_only_its_family():
     counts = job_counts("--configfile=config/cpu-trend.yaml")
-    assert counts["train_patch_count"] == 2 * 4  # natural, urban x 8, 32, 128, 512
+    # natural, urban x 8, 32, 128, 512 x two replicate seeds, each evaluated once
+    assert counts["train_patch_count"] == counts["evaluate"] == 2 * 4 * 2
     assert counts["patch_count_figure"] == counts["patch_count_figure_fig10"] == 1
     assert "function_denoising_train" not in counts and "sharpness_sets" not in counts
     assert "train_sharpness" not in counts and "table3" not in counts

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from .plotting.style import NETWORK_LABELS
-from .tables import run_means
+from .tables import run_means, seed_means
 
 METRICS = ["E_R", "E_B", "PSNR"]
 ARROWS = {"E_R": "↑", "E_B": "↓", "PSNR": "↑"}
@@ -16,8 +16,8 @@ ARROWS = {"E_R": "↑", "E_B": "↓", "PSNR": "↑"}
 
 def table3(runs: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """One row per (Table III row, network, metric): ours, the paper's (NaN where the paper
-    reports none), ours minus the paper's, and whether our run converged."""
-    means = run_means(runs).set_index(["network", "rain_range", "n"])
+    reports none), ours minus the paper's, and whether our runs are trained (every seed's)."""
+    means = seed_means(run_means(runs)).set_index(["network", "rain_range", "n"])
     records = []
     for index, (row, n) in enumerate(zip(settings["rows"], settings["counts"], strict=True)):
         for network in settings["networks"]:
@@ -35,7 +35,7 @@ def table3(runs: pd.DataFrame, settings: dict) -> pd.DataFrame:
                         "ours": float(ours[metric]),
                         "paper": stated,
                         "difference": float(ours[metric]) - stated,
-                        "converged": bool(ours["converged"]),
+                        "trained": bool(ours["trained"]),
                     }
                 )
     return pd.DataFrame(records)
@@ -54,15 +54,18 @@ def _cells(table: pd.DataFrame, cell) -> pd.DataFrame:
 
 
 def _markdown_cell(r) -> str:
-    mark = "" if r.converged else "*"
+    mark = "" if r.trained else "*"
     if math.isnan(r.paper):
         return f"{r.ours:.2f}{mark} (—)"
     return f"{r.ours:.2f}{mark} ({r.paper:.2f}; {r.difference:+.2f})"
 
 
-def table3_markdown(table: pd.DataFrame, parameters: dict[str, tuple[int, int]]) -> str:
-    """Cells read "ours (paper; ours − paper)"; ``*`` marks an unconverged run.
-    ``parameters``: network -> (this preset's count, the paper-scale build's)."""
+def table3_markdown(
+    table: pd.DataFrame, parameters: dict[str, tuple[int, int]], tested_on: str = ""
+) -> str:
+    """Cells read "ours (paper; ours − paper)"; ``*`` marks a run that is not trained.
+    ``parameters``: network -> (this preset's count, the paper-scale build's); ``tested_on``:
+    the runs' test set, "<category>/<test set>" (``slacking.experiments.test_set``)."""
     wide = _cells(table, _markdown_cell)
     header = ["paper patches", "our patches", "rain"] + [
         f"{NETWORK_LABELS.get(network, network)} {metric} {ARROWS[metric]}"
@@ -75,11 +78,23 @@ def table3_markdown(table: pd.DataFrame, parameters: dict[str, tuple[int, int]])
         f"{network} {ours:,} (paper scale {paper:,})"
         for network, (ours, paper) in parameters.items()
     )
+    category, _, test_set = tested_on.partition("/")
+    if test_set == "rain100l-pairs":
+        where = "Tested, as the paper, on Rain100L's own rainy/clean pairs.\n\n"
+    elif tested_on:
+        where = (
+            f"Tested on a stand-in: {category} test backgrounds with the {test_set} test rain "
+            "(the paper tests on Rain100L's pairs; `data_source: real` uses them).\n\n"
+        )
+    else:
+        where = ""
     return (
         "## Table III: ours (paper; ours − paper)\n\n"
+        + where
         + "\n".join(lines)
-        + "\n\n`*`: not converged (mean E_B not below the identity derainer's), so its E_R does"
-        " not measure rain removal. Parameters: " + counts + ".\n"
+        + "\n\nE_R and E_B are region means (E_R over the rainy, E_B over the rain-free "
+        "pixels), as the paper's numbers require. `*`: not trained (the validity test on the "
+        "training loss fails), so its numbers are not the network's. Parameters: " + counts + ".\n"
     )
 
 

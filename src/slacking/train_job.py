@@ -19,6 +19,7 @@ from pathlib import Path
 from .integrity import load_array
 from .stacked import StackedTrainer
 from .training import Trainer, TrainSettings, scheduler_environment
+from .validity import identity_l1, write_record
 
 HEADER = "=== attempt"
 ATTEMPTS_LOG = "attempts.log"
@@ -67,8 +68,13 @@ def open_job_log(log: str | Path, run_dirs: Sequence[str | Path]) -> _Tee:
 def train_job(
     settings: TrainSettings, patch_paths: Sequence[str | Path], out_dirs: Sequence[str | Path]
 ) -> list[Path]:
-    """Train one run per (patches, directory) pair, stacked when there are several."""
+    """Train one run per (patches, directory) pair, stacked when there are several; each run's
+    ``training.json`` (the identity's L1 on its training pairs, ``slacking.validity``) is
+    written first, so a run with a model.pt always has one."""
     patches = [load_array(path) for path in patch_paths]
+    for array, out in zip(patches, out_dirs, strict=True):
+        record = identity_l1(array, settings.degradation, settings.seed)
+        write_record(out, record)
     trainers = [
         Trainer(array, settings, Path(out)) for array, out in zip(patches, out_dirs, strict=True)
     ]

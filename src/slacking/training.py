@@ -80,10 +80,12 @@ def settings_from_config(
 ) -> TrainSettings:
     """TrainSettings from the config's ``training`` block.
 
-    ``resources`` are the rule's and ``stack_counts`` only groups runs into jobs, so neither
-    is part of a run's settings (nor of the fingerprint that decides what resumes).
+    ``resources`` are the rule's, ``stack_counts`` only groups runs into jobs and ``seeds``
+    lists the replicates (a run gets its own ``seed``), so none of them is part of a run's
+    settings (nor of the fingerprint that decides what resumes).
     """
-    options = {k: v for k, v in training.items() if k not in ("resources", "stack_counts")}
+    rule_only = ("resources", "stack_counts", "seeds")
+    options = {k: v for k, v in training.items() if k not in rule_only}
     options["betas"] = tuple(options["betas"])
     return TrainSettings(network, dict(network_kwargs), degradation, seed=seed, **options)
 

@@ -98,6 +98,7 @@ wildcard_constraints:
     category=alternatives(config["category_data"]),
     split="train|test",
     n=r"\d+",
+    replicate=r"(-s\d+)?",
     source="embedded|real",
     network=alternatives([*config["networks"], *CONTENT_PRIOR_MODELS]),
     rain_range=alternatives(DEGRADATIONS),
@@ -164,9 +165,24 @@ def family_metrics(family):
     return [metrics_path(run) for run in runs(family)]
 
 
+def family_models(family):
+    """The model.pt of each run a family's tables evaluate (their train.csv and training.json
+    beside them give the validity test, slacking.validity)."""
+    return [model_file(run) for run in runs(family)]
+
+
 def family_baselines(family):
-    categories = dict.fromkeys(run["category"] for run in runs(family))
-    return [baselines_path(category) for category in categories]
+    """The baselines of the test sets a family's runs are evaluated on, each once."""
+    tested = (
+        experiments.evaluated_on(
+            config,
+            experiments.tested_prefix(run),
+            experiments.trained_category(run),
+            run["rain_range"],
+        )
+        for run in runs(family)
+    )
+    return list(dict.fromkeys(baselines_path(*where) for where in tested))
 
 
 def all_targets():

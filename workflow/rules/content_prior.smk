@@ -77,9 +77,35 @@ if CONTENT_PRIOR["prior"]["checkpoint"]:
             "../scripts/import_prior.py"
 
 
+# The prior's own PSNR on the clean test images: the ceiling of every output it decodes.
+PRIOR_RECONSTRUCTION = f"{R}/metrics/content_prior/prior_reconstruction.csv"
+
+
+rule prior_reconstruction:
+    input:
+        model=PRIOR,
+        test_set=test_set_path(CONTENT_PRIOR["category"]),
+    output:
+        PRIOR_RECONSTRUCTION,
+    log:
+        f"{R}/logs/evaluate/prior_reconstruction.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        batch_size=config["evaluation"]["batch_size"],
+    script:
+        "../scripts/prior_reconstruction.py"
+
+
 rule content_prior_table:
     input:
         metrics=family_metrics("content_prior"),
+        prior=PRIOR_RECONSTRUCTION,
+        models=family_models("content_prior"),
         baselines=[
             baselines_path(CONTENT_PRIOR["category"], test)
             for test in CONTENT_PRIOR_TESTS.values()
@@ -95,6 +121,7 @@ rule content_prior_table:
         mem_mb=1000,
         runtime=SHORT_RUNTIME,
     params:
+        validity=config["validity"],
         runs=runs("content_prior"),
         baseline_tests=list(CONTENT_PRIOR_TESTS),
         rain=CONTENT_PRIOR["rain"],

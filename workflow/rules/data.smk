@@ -122,7 +122,7 @@ rule test_set:
         unpack(
             lambda wc: (
                 {"rain100l": extracted(config["test_rain"]["rain100l"]["dataset"])}
-                if wc.rain == "rain100l"
+                if wc.rain in ("rain100l", "rain100l-pairs")
                 else {}
             )
         ),
@@ -133,7 +133,7 @@ rule test_set:
         f"{R}/logs/test_set/{{category}}/{{rain}}.log",
     wildcard_constraints:
         rain=alternatives(
-            ["embedded", "rain100l", "salt-pepper"]
+            ["embedded", "rain100l", "rain100l-pairs", "salt-pepper"]
             + [f"seen-{name}" for name in config["rain"]["ranges"]]
         ),
     conda:

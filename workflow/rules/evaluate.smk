@@ -10,21 +10,22 @@ SNAPSHOTS = -(
 
 rule evaluate:
     input:
-        model=f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
+        model=f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}{{replicate}}/model.pt",
         test_set=lambda wc: test_set_path(
             *experiments.evaluated_on(config, wc.tested, wc.category, wc.rain_range)
         ),
     output:
-        # tested: "" (its own category's test set), "seen/" (its training rain) or
+        # tested: "" (its own category's test set), "seen/" (its training rain), "rain100l/"
+        # (Rain100L's own pairs) or
         # "on-<category>/" (another category's test set); slacking.experiments.evaluated_on.
-        metrics=f"{R}/metrics/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}.csv",
+        metrics=f"{R}/metrics/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}{{replicate}}.csv",
         examples=directory(
-            f"{R}/examples/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}"
+            f"{R}/examples/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}{{replicate}}"
         ),
     log:
-        f"{R}/logs/evaluate/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}.log",
+        f"{R}/logs/evaluate/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}{{replicate}}.log",
     wildcard_constraints:
-        tested=f"(on-({alternatives(config['category_data'])})/|seen/)?",
+        tested=f"(on-({alternatives(config['category_data'])})/|seen/|rain100l/)?",
     conda:
         ENV
     threads: 1
@@ -32,7 +33,7 @@ rule evaluate:
         mem_mb=2000,
         runtime=30,
     params:
-        threshold=config["metrics"]["threshold"],
+        metrics=config["metrics"],  # threshold and average
         batch_size=config["evaluation"]["batch_size"],
         examples=config["evaluation"]["examples"],
     script:
@@ -60,7 +61,7 @@ rule evaluate_snapshots:
         runtime=by_attempt(10 * SNAPSHOTS),
         cpus_per_task=config["training"]["resources"]["threads"],
     params:
-        threshold=config["metrics"]["threshold"],
+        metrics=config["metrics"],  # threshold and average
         batch_size=config["evaluation"]["batch_size"],
         strip_image=config["experiments"]["sharpness"]["strip_image"],
     script:
@@ -80,7 +81,7 @@ rule baselines:
         mem_mb=1000,
         runtime=SHORT_RUNTIME,
     params:
-        threshold=config["metrics"]["threshold"],
+        metrics=config["metrics"],  # threshold and average
     script:
         "../scripts/baselines.py"
 
@@ -93,13 +94,13 @@ rule test_set_baselines:
     log:
         f"{R}/logs/baselines/{{test_set}}/{{category}}.log",
     wildcard_constraints:
-        test_set=r"seen-[\w-]+|salt-pepper",
+        test_set=r"seen-[\w-]+|salt-pepper|rain100l-pairs",
     conda:
         ENV
     resources:
         mem_mb=1000,
         runtime=SHORT_RUNTIME,
     params:
-        threshold=config["metrics"]["threshold"],
+        metrics=config["metrics"],  # threshold and average
     script:
         "../scripts/baselines.py"

@@ -6,6 +6,7 @@
 rule runs_table:
     input:
         metrics=lambda wc: family_metrics(wc.family),
+        models=lambda wc: family_models(wc.family),
         baselines=lambda wc: family_baselines(wc.family),
     output:
         table=f"{R}/tables/runs/{{family}}.csv",
@@ -20,6 +21,7 @@ rule runs_table:
         mem_mb=1000,
         runtime=SHORT_RUNTIME,
     params:
+        validity=config["validity"],
         runs=lambda wc: runs(wc.family),
         provenance=PROVENANCE,
     script:

@@ -13,6 +13,7 @@ localrules:
 rule patch_count_table:
     input:
         metrics=family_metrics("patch_count"),
+        models=family_models("patch_count"),
         baselines=family_baselines("patch_count"),
     output:
         table=f"{R}/tables/patch_count.csv",
@@ -25,6 +26,7 @@ rule patch_count_table:
         mem_mb=1000,
         runtime=SHORT_RUNTIME,
     params:
+        validity=config["validity"],
         runs=runs("patch_count"),
         provenance=PROVENANCE,
     script:

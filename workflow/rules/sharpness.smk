@@ -32,6 +32,7 @@ rule sharpness_examples_figure:
 rule sharpness_table:
     input:
         metrics=family_metrics("sharpness"),
+        models=family_models("sharpness"),
         baselines=f"{R}/metrics/baselines/{config['experiments']['sharpness']['test_category']}.csv",
     output:
         f"{R}/tables/sharpness.csv",
@@ -43,6 +44,7 @@ rule sharpness_table:
         mem_mb=1000,
         runtime=SHORT_RUNTIME,
     params:
+        validity=config["validity"],
         runs=runs("sharpness"),
         provenance=PROVENANCE,
     script:

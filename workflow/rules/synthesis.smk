@@ -25,7 +25,7 @@ rule fig2:
         runtime=SHORT_RUNTIME,
     params:
         image=experiments.family("synthesis").IMAGE,
-        threshold=config["metrics"]["threshold"],
+        metrics=config["metrics"],  # threshold and average
         provenance=PROVENANCE,
     script:
         "../scripts/synthesis_figure.py"

@@ -18,6 +18,7 @@ rule table3:
     params:
         table3=config["experiments"]["table3"],
         networks=config["networks"],
+        tested_on=experiments.test_set(config, experiments.table3.runs(config)[0]),
         provenance=PROVENANCE,
     script:
         "../scripts/table3.py"
@@ -25,10 +26,7 @@ rule table3:
 
 rule table3_grid:
     input:
-        [
-            f"{R}/examples/{run['network']}/{run['category']}/{run['rain_range']}/n{run['n']}"
-            for run in experiments.table3.grid_runs(config, "fig1")
-        ],
+        [examples_path(run) for run in experiments.table3.grid_runs(config, "fig1")],
     output:
         pdf=f"{R}/figures/fig1.pdf",
         png=report(
@@ -55,10 +53,7 @@ rule table3_grid:
 
 use rule table3_grid as table3_grid_fig15 with:
     input:
-        [
-            f"{R}/examples/{run['network']}/{run['category']}/{run['rain_range']}/n{run['n']}"
-            for run in experiments.table3.grid_runs(config, "fig15")
-        ],
+        [examples_path(run) for run in experiments.table3.grid_runs(config, "fig15")],
     output:
         pdf=f"{R}/figures/fig15.pdf",
         png=report(

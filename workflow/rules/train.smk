@@ -7,9 +7,12 @@ rule train_patch_count:
     input:
         patches=per_job(f"{R}/data/patches/{{category}}/n{{n}}.npy"),
     output:
-        per_job(f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}/model.pt"),
+        # replicate: "" for seed 0, "-s<seed>" for training.seeds' others.
+        per_job(
+            f"{R}/models/{{network}}/{{category}}/{{rain_range}}/n{{n}}{{replicate}}/model.pt"
+        ),
     log:
-        f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/{TRAIN_LOG}.log",
+        f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/{TRAIN_LOG}{{replicate}}.log",
     wildcard_constraints:
         # The content prior's VQGANs train apart (train_content_prior): never stacked.
         network=alternatives([name for name in config["networks"] if name != "vqgan"]),
@@ -23,7 +26,7 @@ rule train_patch_count:
         training=run_schedule,
         rain=config["rain"],
         noise=config["noise"],
-        seed=config["seed"],
+        seed=lambda wc: config["seed"] + experiments.replicate_seed(wc.replicate),
     script:
         "../scripts/train.py"
 
@@ -51,6 +54,10 @@ rule train_sharpness:
         "../scripts/train.py"
 
 
+# Every training run of the preset, once (slacking.experiments.run_table).
+RUNS = experiments.run_table(config)
+
+
 rule run_table:
     output:
         f"{R}/runs.csv",
@@ -66,3 +73,23 @@ rule run_table:
         provenance=PROVENANCE,
     script:
         "../scripts/run_table.py"
+
+
+rule run_validity:
+    input:
+        # The deraining runs (function denoising trains on curves, without the test).
+        [f"{R}/{model}" for model in RUNS["model"] if model.startswith("models/")],
+    output:
+        f"{R}/tables/run_validity.csv",
+    log:
+        f"{R}/logs/tables/run_validity.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=500,
+        runtime=SHORT_RUNTIME,
+    params:
+        config=config,
+        provenance=PROVENANCE,
+    script:
+        "../scripts/run_validity.py"

@@ -9,4 +9,4 @@ from slacking.integrity import load_array
 
 sys.stderr = open(snakemake.log[0], "w")
 test_set = dict(load_array(snakemake.input[0]))
-baselines_table(test_set, snakemake.params.threshold).to_csv(snakemake.output[0], index=False)
+baselines_table(test_set, **snakemake.params.metrics).to_csv(snakemake.output[0], index=False)

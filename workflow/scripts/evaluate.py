@@ -14,7 +14,7 @@ torch.set_num_threads(snakemake.threads)
 test_set = dict(load_array(snakemake.input.test_set))
 model = load_model(snakemake.input.model)
 derained = derain(model, test_set["I"], snakemake.params.batch_size)
-metrics_table(derained, test_set, snakemake.params.threshold).to_csv(
+metrics_table(derained, test_set, **snakemake.params.metrics).to_csv(
     snakemake.output.metrics, index=False
 )
 write_examples(snakemake.output.examples, test_set, derained, snakemake.params.examples)

@@ -15,10 +15,11 @@ torch.set_num_threads(snakemake.threads)
 table, strip = evaluate_snapshots(
     Path(snakemake.input.model).parent / "snapshots",
     dict(load_array(snakemake.input.test_set)),
-    snakemake.params.threshold,
+    snakemake.params.metrics["threshold"],
     snakemake.params.batch_size,
     snakemake.params.strip_image,
     device="cuda" if torch.cuda.is_available() else "cpu",
+    average=snakemake.params.metrics["average"],
 )
 table.to_csv(snakemake.output.metrics, index=False)
 save_npz(snakemake.output.strip, **strip)

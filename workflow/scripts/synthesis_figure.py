@@ -22,7 +22,7 @@ synthesis_figure(
     R,
     I,
     derained,
-    snakemake.params.threshold,
+    snakemake.params.metrics,
     [snakemake.output.pdf, snakemake.output.png],
     pdf_metadata(snakemake.params.provenance, "Fig. 2: rainy-image synthesis and E_R / E_B"),
 )

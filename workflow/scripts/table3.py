@@ -23,7 +23,11 @@ counts = {
     network: (parameters(network, **snakemake.params.networks[network]), parameters(network))
     for network in settings["networks"]
 }
-write_text(table3_markdown(table, counts), snakemake.output.md, snakemake.params.provenance)
+write_text(
+    table3_markdown(table, counts, snakemake.params.tested_on),
+    snakemake.output.md,
+    snakemake.params.provenance,
+)
 Path(snakemake.output.tex).write_text(
     f"% {stamp(snakemake.params.provenance)}\n{table3_latex(table)}"
 )

@@ -27,22 +27,36 @@ def held_out_backgrounds(paths: list[Path], count: int, size: int, seed: int, ca
     return sample_patches(paths, count, size, seed, stream=f"test/{category}")
 
 
-def rain100l_layers(pairs: list[tuple[Path, Path]], count: int, size: int, seed: int):
-    """Crops of Rain100L streak maps (rainy minus clean), one random pair and position each."""
-    from ..rain import rain100l_streaks
-
-    layers = np.empty((count, size, size), dtype=np.uint8)
+def _rain100l_crops(pairs: list[tuple[Path, Path]], count: int, size: int, seed: int):
+    """(rainy, clean) crops of Rain100L pairs, one random pair and position each."""
     for slot in range(count):
         rng = patch_rng(seed, "test-rain/rain100l", slot)
         rainy_path, clean_path = pairs[int(rng.integers(len(pairs)))]
-        streaks = rain100l_streaks(read_image(rainy_path), read_image(clean_path))
-        height, width = streaks.shape
+        rainy, clean = read_image(rainy_path), read_image(clean_path)
+        height, width = rainy.shape[:2]
         if height < size or width < size:
             raise ValueError(f"Rain100L image {rainy_path} is smaller than the test size {size}")
         y = int(rng.random() * (height - size + 1))
         x = int(rng.random() * (width - size + 1))
-        layers[slot] = streaks[y : y + size, x : x + size]
-    return layers
+        yield rainy[y : y + size, x : x + size], clean[y : y + size, x : x + size]
+
+
+def rain100l_layers(pairs: list[tuple[Path, Path]], count: int, size: int, seed: int):
+    """Crops of Rain100L streak maps (rainy minus clean), to add to other backgrounds."""
+    from ..rain import rain100l_streaks
+
+    crops = _rain100l_crops(pairs, count, size, seed)
+    return np.stack([rain100l_streaks(rainy, clean) for rainy, clean in crops])
+
+
+def rain100l_pair_test_set(pairs: list[tuple[Path, Path]], count: int, size: int, seed: int):
+    """Rain100L's own test pairs, as the papers test Table III: I the rainy crop, B the clean
+    one and R their streak map (rainy minus clean), from which the region masks come."""
+    from ..rain import rain100l_streaks
+
+    rainy, clean = map(np.stack, zip(*_rain100l_crops(pairs, count, size, seed), strict=True))
+    streaks = np.stack([rain100l_streaks(i, b) for i, b in zip(rainy, clean, strict=True)])
+    return {"B": clean, "R": streaks, "I": rainy}
 
 
 def rain100l_pairs(root: Path, rainy_glob: str, clean_glob: str) -> list[tuple[Path, Path]]:
@@ -61,6 +75,8 @@ def rain100l_pairs(root: Path, rainy_glob: str, clean_glob: str) -> list[tuple[P
 # itself on the test backgrounds ("seen-<range>"), and salt-and-pepper noise for denoisers.
 SEEN_PREFIX = "seen-"
 SALT_AND_PEPPER = "salt-pepper"
+# Rain100L's own rainy/clean pairs (Table III with data_source real), not its streaks on ours.
+RAIN100L_PAIRS = "rain100l-pairs"
 
 
 def seen_rain_layers(count: int, size: int, rain_range, seed: int) -> np.ndarray:
@@ -104,6 +120,9 @@ def build_test_set(
     """
     from ..rain import TestRainParams, rain_range_from_config, render_test_rain
 
+    if rain_kind == RAIN100L_PAIRS:
+        pairs = rain100l_pairs(rain100l_root, rain_config["rainy_glob"], rain_config["clean_glob"])
+        return rain100l_pair_test_set(pairs, count, size, seed)
     background = held_out_backgrounds(backgrounds, count, size, seed, category)
     if rain_kind == "embedded":
         rain = render_test_rain(count, size, size, TestRainParams.from_config(rain_config), seed)
@@ -117,7 +136,7 @@ def build_test_set(
         return salt_and_pepper_test_set(background, rain_config["salt_and_pepper"], seed)
     else:
         raise ValueError(
-            f"unknown test set {rain_kind!r} (allowed: embedded, rain100l, "
+            f"unknown test set {rain_kind!r} (allowed: embedded, rain100l, {RAIN100L_PAIRS}, "
             f"{SEEN_PREFIX}<rain range>, {SALT_AND_PEPPER})"
         )
     return make_test_set(background, rain)

@@ -4,11 +4,13 @@ targets, its report pages and its claims, and the run table that joins them.
 A family is a module of this package with ``ORDER`` (its place in the claims and the report),
 ``CATEGORY`` (its report category), ``SOURCE`` (where the papers make its claims),
 ``CLAIM_TABLES`` (the tables its claims read, by name), ``PAGES`` (Markdown tables shown in
-the report), and functions of the config:
+the report), optionally ``REPLICATED`` (its runs repeat per replicate seed, ``family_runs``),
+and functions of the config:
 - ``runs(config)``: the runs its tables evaluate, as dicts of ``network``, ``category`` (the
   test category), ``rain_range`` (the degradation), ``n`` and, where they differ from the
-  defaults, ``train_category``, ``sharpness``, ``test`` ("seen": on its training rain) or
-  ``order``; a denoiser (degradation "noise") is tested on salt-and-pepper noise;
+  defaults, ``train_category``, ``sharpness``, ``test`` ("seen": on its training rain),
+  ``paired_test`` ("rain100l": on Rain100L's own pairs) or ``order``; a denoiser
+  (degradation "noise") is tested on salt-and-pepper noise;
 - ``untested_runs(config)`` (optional): runs trained but never evaluated on a metric (the
   content prior's pretraining, the networks of the qualitative figures);
 - ``targets(config)``: what ``rule all`` builds for it;
@@ -35,6 +37,10 @@ import pandas as pd
 from . import content_prior, real_rain, synthesis, table3
 from .schedule import schedule, vqgan_settings
 
+# A run tested on Rain100L's own pairs (``paired_test`` "rain100l": Table III with real data), the
+# name of that test set (slacking.data.testsets.RAIN100L_PAIRS, not imported: no numpy here).
+RAIN100L, RAIN100L_PAIRS = "rain100l", "rain100l-pairs"
+
 __all__ = ["content_prior", "real_rain", "synthesis", "table3", "schedule", "vqgan_settings"]
 
 
@@ -57,8 +63,26 @@ def family(name: str):
 
 
 def family_runs(config: dict, name: str) -> list[dict]:
-    """The runs family ``name`` evaluates, in its tables' order."""
-    return family(name).runs(config)
+    """The runs family ``name`` evaluates, in its tables' order: a family with
+    ``REPLICATED = True`` (its claims are statistics over runs) repeats each run once per
+    replicate seed of ``training.seeds``, the seed in the run's keys and paths."""
+    module = family(name)
+    if not getattr(module, "REPLICATED", False):
+        return module.runs(config)
+    seeds = config["training"]["seeds"]
+    return [{**run, "seed": seed} for run in module.runs(config) for seed in seeds]
+
+
+def replicate_suffix(run: dict) -> str:
+    """The path suffix of a run's replicate seed: none for seed 0 (so a preset with the default
+    ``training.seeds: [0]`` keeps its paths), "-s<seed>" for the others."""
+    seed = run.get("seed", 0)
+    return f"-s{seed}" if seed else ""
+
+
+def replicate_seed(suffix: str) -> int:
+    """The replicate seed of a path suffix (``replicate_suffix``)."""
+    return int(suffix.removeprefix("-s") or 0)
 
 
 def claim_tables(config: dict) -> dict[str, str]:
@@ -97,7 +121,8 @@ def model_path(run: dict) -> str:
     if "sharpness" in run:
         return f"models/{run['network']}/sharpness-{run['sharpness']}/{run['rain_range']}/model.pt"
     return (
-        f"models/{run['network']}/{trained_category(run)}/{run['rain_range']}/n{run['n']}/model.pt"
+        f"models/{run['network']}/{trained_category(run)}/{run['rain_range']}/"
+        f"n{run['n']}{replicate_suffix(run)}/model.pt"
     )
 
 
@@ -110,7 +135,7 @@ def metrics_path(run: dict) -> str:
         return f"metrics/sharpness/{run['network']}/{run['sharpness']}/{run['rain_range']}.csv"
     return (
         f"metrics/{tested_prefix(run)}{run['network']}/{trained_category(run)}/"
-        f"{run['rain_range']}/n{run['n']}.csv"
+        f"{run['rain_range']}/n{run['n']}{replicate_suffix(run)}.csv"
     )
 
 
@@ -123,6 +148,8 @@ def tested_prefix(run: dict) -> str:
     """The prefix of a run's metrics path that names its test set (``evaluated_on``)."""
     if run.get("test") == "seen":
         return "seen/"
+    if run.get("paired_test") == RAIN100L:
+        return f"{RAIN100L}/"
     if trained_category(run) != run["category"]:
         return f"on-{run['category']}/"
     return ""
@@ -140,9 +167,12 @@ def evaluated_on(config: dict, tested: str, category: str, degradation: str) -> 
     """(category, test set) that a model trained on ``category`` is evaluated on, from the
     prefix of its metrics path (``metrics_path``): "" its own category's unseen test rain
     (salt-and-pepper noise for a denoiser), "seen/" its training rain on the same test
-    backgrounds, "on-<category>/" another category's unseen test rain."""
+    backgrounds, "rain100l/" Rain100L's own rainy/clean pairs (Table III with real data),
+    "on-<category>/" another category's unseen test rain."""
     if tested == "seen/":
         return category, f"seen-{degradation}"
+    if tested == f"{RAIN100L}/":
+        return category, RAIN100L_PAIRS
     if tested.startswith("on-"):
         return tested.removeprefix("on-").rstrip("/"), config["test"]["rain"]
     return category, "salt-pepper" if degradation == "noise" else config["test"]["rain"]
@@ -153,6 +183,8 @@ def test_set_config(config: dict, name: str) -> dict:
     rain for "seen-<range>", the noise for "salt-pepper", else the test rain of that name."""
     if name.startswith("seen-"):
         return config["rain"]
+    if name == RAIN100L_PAIRS:
+        return config["test_rain"][RAIN100L]
     if name == "salt-pepper":
         return config["noise"]
     return config["test_rain"][name]
@@ -164,7 +196,7 @@ def run_table(config: dict) -> pd.DataFrame:
     rows: dict[str, dict] = {}
     for name in config["targets"]:
         module = family(name)
-        tested = [(run, True) for run in module.runs(config)]
+        tested = [(run, True) for run in family_runs(config, name)]
         untested = [(run, False) for run in getattr(module, "untested_runs", lambda c: [])(config)]
         for run, evaluated in tested + untested:
             model = model_path(run)
@@ -196,7 +228,8 @@ def _row(config: dict, run: dict, model: str) -> dict:
         "n": n,
         "sharpness": run.get("sharpness", ""),
         "order": run.get("order", ""),
-        "seed": config["seed"],
+        "seed": run.get("seed", 0),
+        "training_seed": config["seed"] + run.get("seed", 0),
         "iterations": training["iterations"],
         "batch_size": training["batch_size"],
         "lr": training["lr"],

@@ -1,6 +1,7 @@
 """Fig. 8: one network and category, every training rain range and patch count."""
 
 ORDER = 20
+REPLICATED = True  # repeated per training.seeds (its claims are statistics over runs)
 CATEGORY = "Training rain range (Fig. 8)"
 SOURCE = "Fig. 8"
 CLAIM_TABLES = {"rain_range": "tables/runs/rain_range.csv"}

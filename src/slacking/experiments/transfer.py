@@ -1,6 +1,7 @@
 """NeurIPS appendix B: the patch-count models of every category, tested on one category."""
 
 ORDER = 30
+REPLICATED = True  # repeated per training.seeds (its claims are statistics over runs)
 CATEGORY = "Other test category (NeurIPS appendix B)"
 SOURCE = "NeurIPS App. B"
 CLAIM_TABLES = {"transfer": "tables/runs/transfer.csv"}

@@ -15,7 +15,7 @@ from .style import (
     apply_style,
     category_color,
     save_figure,
-    unconverged_handle,
+    untrained_handle,
 )
 
 
@@ -27,7 +27,7 @@ def plot_complexity(
     metadata: dict | None = None,
 ) -> None:
     """``table`` is the patch-count long table, ``complexity`` the per-category table.
-    Runs that did not converge get open markers, as in Figs. 4 and 10."""
+    Settings with a run that is not trained get open markers, as in Figs. 4 and 10."""
     apply_style()
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.0, 2.8))
     means = normalised_e_r(run_means(table))
@@ -38,8 +38,8 @@ def plot_complexity(
         color = category_color(category)
         left.plot(group["n"], group["E_R_normalised"], marker="o", color=color,
                   label=CATEGORY_LABELS.get(category, category))  # fmt: skip
-        unconverged = group[~group["converged"]]
-        left.plot(unconverged["n"], unconverged["E_R_normalised"], "o", mfc="white", color=color)
+        untrained = group[~group["trained"]]
+        left.plot(untrained["n"], untrained["E_R_normalised"], "o", mfc="white", color=color)
     counts = sorted(means["n"].unique())
     left.set_xscale("log", base=2)
     left.set_xticks(counts, [str(int(c)) for c in counts])
@@ -58,7 +58,7 @@ def plot_complexity(
     right.set_title("(b) complexity of the training patches")
     right.tick_params(axis="x", labelsize=7)
     handles, _ = left.get_legend_handles_labels()
-    handles.append(unconverged_handle())
+    handles.append(untrained_handle())
     fig.tight_layout()
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0), fontsize=7)
     save_figure(fig, outs, metadata)

@@ -8,20 +8,21 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from ..tables import run_means
+from ..tables import run_means, seed_means
 from .style import (
     CATEGORY_LABELS,
     COLUMN_WIDTH_IN,
+    ERRORBAR,
     NETWORK_LABELS,
     apply_style,
     category_color,
     save_figure,
-    unconverged_handle,
+    untrained_handle,
 )
 
 METRIC_LABELS = {
-    "E_R": "$E_R$ (rain removal, higher is better)",
-    "E_B": "$E_B$ (background error, lower is better)",
+    "E_R": "$E_R$ over rainy pixels (rain removal, higher is better)",
+    "E_B": "$E_B$ over rain-free pixels (background error, lower is better)",
 }
 BASELINE_STYLES = {"identity": "--", "perfect": ":"}
 
@@ -29,13 +30,13 @@ BASELINE_STYLES = {"identity": "--", "perfect": ":"}
 def plot_metric_vs_count(
     table: pd.DataFrame, metric: str, outs: list[Path], metadata: dict | None = None
 ) -> None:
-    """One panel per network, one line per category (mean and s.d. over test images), and the
-    identity and perfect derainers of each category as dashed and dotted lines. Runs that did
-    not converge (E_B not below the identity's) get an open white marker. ``metadata`` goes
-    into each file in ``outs`` (``slacking.provenance``)."""
+    """One panel per network, one line per category (mean and 95 % bootstrap interval over test
+    images and seeds), and the identity and perfect derainers of each category as dashed and
+    dotted lines. Settings with a run that is not trained get an open white marker.
+    ``metadata`` goes into each file in ``outs`` (``slacking.provenance``)."""
     apply_style()
     models = table[table["kind"] == "model"]
-    unconverged = run_means(table).query("not converged")
+    untrained = seed_means(run_means(table)).query("not trained")
     baselines = table[table["kind"] != "model"].groupby(["kind", "category"])[metric].mean()
     networks = list(dict.fromkeys(models["network"]))
     categories = list(dict.fromkeys(models["category"]))
@@ -54,13 +55,13 @@ def plot_metric_vs_count(
             hue="category",
             hue_order=categories,
             palette={c: category_color(c) for c in categories},
-            errorbar="sd",
+            **ERRORBAR,
             marker="o",
             markersize=4,
             ax=ax,
             legend=False,
         )
-        failed = unconverged[unconverged["network"] == network]
+        failed = untrained[untrained["network"] == network]
         ax.scatter(
             failed["n"],
             failed[metric],
@@ -86,8 +87,8 @@ def plot_metric_vs_count(
         plt.Line2D([], [], color="0.3", ls=style, label=f"{kind} derainer")
         for kind, style in BASELINE_STYLES.items()
     ]
-    if len(unconverged):
-        handles.append(unconverged_handle())
+    if len(untrained):
+        handles.append(untrained_handle())
     fig.legend(handles=handles, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout()
     save_figure(fig, outs, metadata)

@@ -8,7 +8,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..tables import run_means
+from ..statistics import mean_interval
+from ..tables import run_means, seed_means
 from .patch_count import BASELINE_STYLES, METRIC_LABELS
 from .style import (
     CATEGORY_LABELS,
@@ -18,7 +19,7 @@ from .style import (
     apply_style,
     category_color,
     save_figure,
-    unconverged_handle,
+    untrained_handle,
 )
 
 # Per family: the metrics drawn (one panel each), the column that tells the lines apart,
@@ -54,11 +55,13 @@ def plot_runs(
     drop_share: float | None = None,
 ) -> None:
     """Mean metric against the patch count, one line per run group; the test category's
-    identity and perfect derainers as grey lines; open markers for unconverged runs. With
-    ``drop_share``, the E_R panel gets the dashed drop line (``drop_line``)."""
+    identity and perfect derainers as grey lines; each mean with its 95 % bootstrap interval
+    over test images and seeds; open markers where a run is not trained. With ``drop_share``,
+    the E_R panel gets the dashed drop line (``drop_line``)."""
     apply_style()
     spec = FAMILIES[family]
-    means = run_means(table)
+    means = seed_means(run_means(table))
+    models = table[table["kind"] == "model"]
     baselines = table[table["kind"] != "model"].groupby("kind")[["E_R", "E_B"]].mean()
     metrics = spec["metrics"]
     width = COLUMN_WIDTH_IN * (1.0 if len(metrics) == 1 else 1.9)
@@ -69,7 +72,11 @@ def plot_runs(
             group = means[means[spec["hue"]] == name].sort_values("n")
             color = spec["color"](name)
             ax.plot(group["n"], group[metric], marker="o", ms=4, color=color)
-            failed = group[~group["converged"]]
+            rows = models[models[spec["hue"]] == name]
+            bands = [mean_interval(rows.loc[rows["n"] == n, metric]) for n in group["n"]]
+            low, high = [b.low for b in bands], [b.high for b in bands]
+            ax.fill_between(group["n"], low, high, color=color, alpha=0.2, lw=0)
+            failed = group[~group["trained"]]
             ax.plot(failed["n"], failed[metric], "o", ms=4, mfc="white", color=color)
         for kind, style in BASELINE_STYLES.items():
             ax.axhline(baselines.loc[kind, metric], color="0.4", lw=0.8, ls=style)
@@ -93,8 +100,8 @@ def plot_runs(
     if drop_share is not None:
         label = f"drop line ({drop_share:g} × perfect $E_R$)"
         handles.append(plt.Line2D([], [], color="tab:blue", ls=(0, (5, 3)), label=label))
-    if not means["converged"].all():
-        handles.append(unconverged_handle())
+    if not means["trained"].all():
+        handles.append(untrained_handle())
     fig.tight_layout()
     fig.legend(handles=handles, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize=7)
     save_figure(fig, outs, metadata)

@@ -12,7 +12,7 @@ import seaborn as sns
 
 from ..tables import run_means
 from .patch_count import BASELINE_STYLES, METRIC_LABELS
-from .style import NETWORK_LABELS, apply_style, save_figure, unconverged_handle
+from .style import NETWORK_LABELS, apply_style, save_figure, untrained_handle
 
 STRIP_COLUMNS = 5  # at most this many iterations in panel (b), evenly spaced
 
@@ -37,7 +37,7 @@ def plot_sharpness(
             group = means[means["sharpness"] == sclass].sort_values("iteration")
             ax.plot(group["iteration"], group[metric], marker="o", ms=3, color=colors[sclass],
                     label=f"{NETWORK_LABELS.get(network, network)}-{sclass}")  # fmt: skip
-            failed = group[~group["converged"]]
+            failed = group[~group["trained"]]
             ax.plot(
                 failed["iteration"], failed[metric], "o", ms=3, mfc="white", color=colors[sclass]
             )
@@ -48,8 +48,8 @@ def plot_sharpness(
         ax.set_xlabel("training iteration")
         ax.set_title(METRIC_LABELS[metric], fontsize=8)  # too long for a y-label here
     handles, _ = ax.get_legend_handles_labels()
-    if not means["converged"].all():
-        handles.append(unconverged_handle())
+    if not means["trained"].all():
+        handles.append(untrained_handle())
     top.suptitle("(a) test metrics during training", fontsize=9)
     top.legend(handles=handles, loc="center right", fontsize=6.5, bbox_to_anchor=(1.0, 0.5))
     top.subplots_adjust(left=0.08, right=0.7, bottom=0.2, top=0.8, wspace=0.45)

@@ -10,9 +10,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 COLUMN_WIDTH_IN = 3.5
+# Blue, green, pink and orange of the colourblind palette: any two tell apart (its orange and
+# vermilion, which natural and urban had, do not).
 CATEGORY_COLORS = dict(
-    zip(["faces", "natural", "lineart", "urban"], sns.color_palette("colorblind", 4), strict=True)
+    zip(
+        ["faces", "natural", "lineart", "urban"],
+        [sns.color_palette("colorblind")[i] for i in (0, 2, 4, 1)],
+        strict=True,
+    )
 )
+# Every line of a metric against the patch count: its mean and 95 % bootstrap interval over test
+# images and seeds (a fixed seed: the same figure each time), not the images' spread.
+ERRORBAR = {"errorbar": ("ci", 95), "n_boot": 1000, "seed": 0}
 CATEGORY_LABELS = {
     "faces": "Faces (CelebA)",
     "natural": "Natural (DIV2K)",
@@ -42,9 +51,10 @@ def category_color(name: str):
     return CATEGORY_COLORS.get(name, "0.3")
 
 
-def unconverged_handle():
-    """The legend entry of the open white marker every figure draws for unconverged runs."""
-    label = "not converged ($E_B$ ≥ identity's)"
+def untrained_handle():
+    """The legend entry of the open white marker every figure draws for runs that are not
+    trained (the validity test on their training loss, slacking.validity)."""
+    label = "not trained (training-loss test)"
     return plt.Line2D([], [], color="0.3", marker="o", mfc="white", ls="", label=label)
 
 

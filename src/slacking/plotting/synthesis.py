@@ -38,14 +38,15 @@ def synthesis_figure(
     rain: np.ndarray,
     rainy: np.ndarray,
     derained: np.ndarray,
-    threshold: float,
+    metrics: dict,
     outs: list[Path],
     metadata: dict | None = None,
 ) -> None:
     """Draw Fig. 2 from uint8 B (H,W,3), R (H,W), I (H,W,3) and the network output (H,W,3),
-    and write it to every path in ``outs``. The metric values come from ``decoupled_metrics``,
-    so the titles match the tables."""
-    values = decoupled_metrics(derained, rainy, background, rain, threshold)
+    and write it to every path in ``outs``. The metric values come from ``decoupled_metrics``
+    with config ``metrics`` (threshold, average), so the titles match the tables."""
+    threshold = metrics["threshold"]
+    values = decoupled_metrics(derained, rainy, background, rain, threshold, metrics["average"])
     mask, rain_map, background_map = error_maps(background, rain, rainy, derained, threshold)
     scale = max(float(rain_map.max()), float(background_map.max()), 1.0)  # shared by both maps
 

@@ -3,7 +3,7 @@
 Table I's rows live in the config (``rain.ranges``), with the density's reference size.
 """
 
-from .testing import TestRainParams, rain100l_streaks, render_test_rain
+from .testing import TestRainParams, rain100l_streaks, render_test_rain, unseen_parameters
 from .training import RainRange, add_training_rain, rain_range_from_config, sample_rain_layers
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "rain_range_from_config",
     "render_test_rain",
     "sample_rain_layers",
+    "unseen_parameters",
 ]

@@ -58,6 +58,22 @@ class TestRainParams:
         return from_mapping(cls, d)
 
 
+def unseen_parameters(params: TestRainParams, rain_range) -> list[str]:
+    """The parameters in which test rain ``params`` lies wholly outside a training
+    ``RainRange``: ``length`` (pixels in both) and ``angle`` (the base angle widened by the
+    jitter, degrees from vertical in both). Empty: the range can render this rain, so for a
+    network trained on it the test rain is seen rain."""
+    angle = (params.angle[0] - params.jitter, params.angle[1] + params.jitter)
+    outside = []
+    for name, test, train in (
+        ("length", params.length, rain_range.length),
+        ("angle", angle, rain_range.angle),
+    ):
+        if test[0] > train[1] or test[1] < train[0]:
+            outside.append(name)
+    return outside
+
+
 def render_test_rain(
     n: int, height: int, width: int, params: TestRainParams, seed: int
 ) -> np.ndarray:
