@@ -21,8 +21,8 @@ from .style import (
 )
 
 METRIC_LABELS = {
-    "E_R": "$E_R$ over rainy pixels (rain removal, higher is better)",
-    "E_B": "$E_B$ over rain-free pixels (background error, lower is better)",
+    "E_R": "$E_R$ over rainy pixels\n(rain removal, higher is better)",
+    "E_B": "$E_B$ over rain-free pixels\n(background error, lower is better)",
 }
 BASELINE_STYLES = {"identity": "--", "perfect": ":"}
 
