@@ -119,7 +119,7 @@ def test_the_run_validity_table_judges_every_deraining_run(results):
     table = read_csv(results / "tables/run_validity.csv")
     deraining = table[table["model"].str.startswith("models/")]
     assert len(deraining) and deraining["plateau_change"].notna().all()
-    # The content prior's pretraining reproduces clean patches: no identity L1 to compare with.
+    # A pretraining on clean patches (none listed here) would have no identity L1 to compare with.
     degraded = deraining[deraining["degradation"] != "clean"]
-    assert degraded["final_ratio"].notna().all() and len(degraded) == len(deraining) - 1
+    assert len(degraded) and degraded["final_ratio"].notna().all()
     assert (degraded["identity_l1"] > 0).all() and not deraining["trained"].astype(bool).any()

@@ -118,8 +118,8 @@ def test_stacked_counts_train_one_job_per_network_category_and_rain(tmp_path):
 
 def test_cpu_trend_preset_builds_only_its_family():
     counts = job_counts("--configfile=config/cpu-trend.yaml")
-    # natural, urban x 8, 32, 128, 512 x two replicate seeds, each evaluated once
-    assert counts["train_patch_count"] == counts["evaluate"] == 2 * 4 * 2
+    # natural, urban x 8, 32, 128, 256, 512 x two replicate seeds, each evaluated once
+    assert counts["train_patch_count"] == counts["evaluate"] == 2 * 5 * 2
     assert counts["patch_count_figure"] == counts["patch_count_figure_fig10"] == 1
     assert "function_denoising_train" not in counts and "sharpness_sets" not in counts
     assert "train_sharpness" not in counts and "table3" not in counts
