@@ -9,7 +9,7 @@ import pandas as pd
 import torch
 
 from .data.images import write_png
-from .metrics import PEAK, decoupled_metrics
+from .metrics import decoupled_metrics, psnr
 from .models import load_model
 
 
@@ -42,11 +42,8 @@ def metrics_table(
 def reconstruction_table(model: torch.nn.Module, clean: np.ndarray, batch_size: int = 8):
     """One row per image: the PSNR of ``model`` run on the clean image itself. For an
     autoencoder (the content prior) it is the ceiling of every output it decodes."""
-    output = derain(model, clean, batch_size).astype(np.float64)
-    mse = np.mean((output - clean) ** 2, axis=(1, 2, 3))
-    with np.errstate(divide="ignore"):
-        psnr = 10.0 * np.log10(PEAK**2 / mse)
-    return pd.DataFrame({"image": np.arange(len(clean)), "PSNR": psnr})
+    output = derain(model, clean, batch_size)
+    return pd.DataFrame({"image": np.arange(len(clean)), "PSNR": psnr(output, clean)})
 
 
 def baselines_table(test_set: dict, threshold: float, average: str = "region") -> pd.DataFrame:

@@ -31,6 +31,14 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.where(denominator != 0, numerator / safe, np.nan)[()]
 
 
+def psnr(output, reference) -> np.ndarray:
+    """PSNR (dB, peak 255) of ``output`` against ``reference``, per image for a batch."""
+    output, reference = _as_float(output), _as_float(reference)
+    mse = np.mean((output - reference) ** 2, axis=(-3, -2, -1))
+    with np.errstate(divide="ignore"):
+        return 10.0 * np.log10(PEAK**2 / mse)
+
+
 def decoupled_metrics(derained, rainy, background, rain, threshold: float, average="region"):
     """Return ``{"E_R", "E_B", "PSNR", "rain_left"}`` for one image (H,W,C) or per image for a
     batch (N,H,W,C).
@@ -60,14 +68,11 @@ def decoupled_metrics(derained, rainy, background, rain, threshold: float, avera
         rainy_count, clean_count = np.sum(mask, axis=axes), np.sum(~mask, axis=axes)
     else:
         rainy_count = clean_count = np.prod(derained.shape[-3:])
-    mse = np.mean((derained - background) ** 2, axis=axes)
-    with np.errstate(divide="ignore"):
-        psnr = 10.0 * np.log10(PEAK**2 / mse)
     left = np.sum(np.where(mask, derained - background, 0.0), axis=axes)
     added = np.sum(np.where(mask, rainy - background, 0.0), axis=axes)
     return {
         "E_R": np.sqrt(_ratio(rain_sq, np.asarray(rainy_count, dtype=float))),
         "E_B": np.sqrt(_ratio(background_sq, np.asarray(clean_count, dtype=float))),
-        "PSNR": psnr,
+        "PSNR": psnr(derained, background),
         "rain_left": _ratio(left, added),
     }

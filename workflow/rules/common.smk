@@ -173,15 +173,7 @@ def family_models(family):
 
 def family_baselines(family):
     """The baselines of the test sets a family's runs are evaluated on, each once."""
-    tested = (
-        experiments.evaluated_on(
-            config,
-            experiments.tested_prefix(run),
-            experiments.trained_category(run),
-            run["rain_range"],
-        )
-        for run in runs(family)
-    )
+    tested = (experiments.run_tested_on(config, run) for run in runs(family))
     return list(dict.fromkeys(baselines_path(*where) for where in tested))
 
 

@@ -54,10 +54,6 @@ rule train_sharpness:
         "../scripts/train.py"
 
 
-# Every training run of the preset, once (slacking.experiments.run_table).
-RUNS = experiments.run_table(config)
-
-
 rule run_table:
     output:
         f"{R}/runs.csv",
@@ -77,8 +73,13 @@ rule run_table:
 
 rule run_validity:
     input:
-        # The deraining runs (function denoising trains on curves, without the test).
-        [f"{R}/{model}" for model in RUNS["model"] if model.startswith("models/")],
+        # The deraining runs (function denoising trains on curves, without the test); built
+        # only when the table is asked for, not at every parse.
+        lambda wc: [
+            f"{R}/{model}"
+            for model in experiments.run_table(config)["model"]
+            if model.startswith("models/")
+        ],
     output:
         f"{R}/tables/run_validity.csv",
     log:

@@ -155,12 +155,16 @@ def tested_prefix(run: dict) -> str:
     return ""
 
 
+def run_tested_on(config: dict, run: dict) -> tuple[str, str]:
+    """(category, test set) a deraining or denoising run is evaluated on (``evaluated_on``)."""
+    return evaluated_on(config, tested_prefix(run), trained_category(run), run["rain_range"])
+
+
 def test_set(config: dict, run: dict) -> str:
-    """Where a run is evaluated: "<category>/<test set>" (``evaluated_on``)."""
+    """Where a run is evaluated: "<category>/<test set>" (``run_tested_on``)."""
     if "order" in run:
         return "cosines"
-    where = evaluated_on(config, tested_prefix(run), trained_category(run), run["rain_range"])
-    return "/".join(where)
+    return "/".join(run_tested_on(config, run))
 
 
 def evaluated_on(config: dict, tested: str, category: str, degradation: str) -> tuple[str, str]:
