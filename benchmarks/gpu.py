@@ -1,12 +1,17 @@
 """GPU training throughput at paper scale, and many small models per GPU by stacking.
 
-Part 1, per network of the papers (``build(name)``, 128x128 patches, batch 16): training
-images per second of our full step (``Trainer.step``: batch and rain rendered on the GPU from
-uint8 patches kept there, so there is no host-to-device copy to pin) for fp32, bf16 autocast,
-channels_last, both, and ``torch.compile`` of the model; ratios against fp32 of the same run.
+Part 1, per network of the papers' run table (``build(name)``, 128x128 patches, batch 16):
+training images per second of our full step (``Trainer.step``: batches and rain rendered on
+the GPU a block of iterations at a time from uint8 patches kept there, so there is no
+host-to-device copy to pin) for fp32, bf16 autocast, channels_last, both, and with
+``--compile`` bf16 with ``training.compile`` (``torch.compile`` of model and loss); ratios
+against fp32 of the same run. From these step times and the run table of
+``config/paper.yaml`` (``slacking.experiments.run_table``: every run with its network and
+iterations) it prints the projected GPU-hours of the paper preset, in fp32 and in each
+network's fastest variant.
 
 Part 2, the ResNet grid: ``StackedTrainer`` with M runs against one run at a time (M = 1 in
-the same process): aggregate model-iterations per second. Target: at least 3x.
+the same process): aggregate model-iterations per second for every M. Target: at least 3x.
 
     python benchmarks/gpu.py                       # on a CUDA machine
     python benchmarks/gpu.py --device cpu --small  # the default preset's sizes on a CPU
@@ -27,10 +32,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from slacking.experiments import run_table
 from slacking.rain import rain_range_from_config
 from slacking.stacked import StackedTrainer
 from slacking.training import Trainer, TrainSettings
-from train_step import load_config
+from train_step import ROOT, load_config
 
 TARGET_STACK_RATIO = 3.0
 VARIANTS = {
@@ -84,23 +90,33 @@ def make_trainers(settings: TrainSettings, count: int, size: int, work: Path) ->
     return [Trainer(patches[: 8 << i % 6], settings, work / f"run{i}") for i in range(count)]
 
 
+def iteration(step, trainers: list[Trainer]):
+    """One iteration of the loop: ``step`` and every run's iteration count (which picks the
+    batch of the block, and when the next block is rendered)."""
+
+    def advance():
+        step()
+        for trainer in trainers:
+            trainer.iteration += 1
+
+    return advance
+
+
 def variant_step(settings: TrainSettings, options: dict, size: int, work: Path):
-    """The training step of one run with ``options`` (TrainSettings fields, or compile)."""
-    compile_model = options.pop("compile", False)
+    """The training step of one run with ``options`` (TrainSettings fields: bf16,
+    channels_last, compile)."""
     trainer = make_trainers(dataclasses.replace(settings, **options), 1, size, work)[0]
-    if compile_model:
-        trainer.model = torch.compile(trainer.model)
-    return trainer.step
+    return iteration(trainer.step, [trainer])
 
 
 def stacked_step(settings: TrainSettings, count: int, size: int, work: Path):
     """The step of ``count`` runs trained as one stack (one run: its own step)."""
     trainers = make_trainers(settings, count, size, work)
     if count == 1:
-        return trainers[0].step
+        return iteration(trainers[0].step, trainers)
     stacked = StackedTrainer(trainers)
     stacked._stack(trainers)  # noqa: SLF001  (the benchmark times steps, not whole runs)
-    return stacked.step
+    return iteration(stacked.step, trainers)
 
 
 def network_throughput(settings, size, args, work) -> dict:
@@ -139,11 +155,79 @@ def stacked_throughput(settings, size, args, work) -> dict:
     return rows
 
 
+def paper_projection(networks: dict, paper: dict) -> dict:
+    """GPU-hours of ``paper``'s run table from the measured steps: per network (a content-prior
+    VQGAN run counts as a vqgan step), its runs and iterations x seconds per step in fp32 and
+    in its fastest variant; runs of networks not measured are listed, not guessed, and so are
+    those of no image network (function denoising's 1-D network, a CPU job)."""
+    table = run_table(paper)
+    table["base"] = table["network"].str.split("-").str[0]
+    rows, missing, other = {}, {}, {}
+    for base, runs in table.groupby("base"):
+        iterations = int(runs["iterations"].sum())
+        if base not in networks:
+            where = missing if base in paper["networks"] else other
+            where[base] = {"runs": len(runs), "iterations": iterations}
+            continue
+        variants = networks[base]
+        fastest = min(variants, key=lambda name: variants[name]["ms_per_step"])
+        hours = {
+            name: round(iterations * variants[name]["ms_per_step"] / 1e3 / 3600, 1)
+            for name in ("fp32", fastest)
+        }
+        rows[base] = {
+            "runs": len(runs),
+            "iterations": iterations,
+            "fastest": fastest,
+            "gpu_hours_fp32": hours["fp32"],
+            "gpu_hours_fastest": hours[fastest],
+        }
+    return {
+        "networks": rows,
+        "not_measured": missing,
+        "not_image_networks": other,
+        "gpu_hours_fp32": round(sum(r["gpu_hours_fp32"] for r in rows.values()), 1),
+        "gpu_hours_fastest": round(sum(r["gpu_hours_fastest"] for r in rows.values()), 1),
+    }
+
+
+def print_projection(projection: dict) -> None:
+    print("projected GPU-hours of config/paper.yaml (one run at a time):")
+    for network, row in projection["networks"].items():
+        print(
+            f"  {network}: {row['runs']} runs, {row['iterations']:,} iterations: "
+            f"{row['gpu_hours_fp32']:.1f} h fp32, {row['gpu_hours_fastest']:.1f} h "
+            f"{row['fastest']}"
+        )
+    for network, row in projection["not_measured"].items():
+        print(f"  {network}: {row['runs']} runs, {row['iterations']:,} iterations: not measured")
+    for network, row in projection["not_image_networks"].items():
+        print(f"  {network}: {row['runs']} runs: not an image network (a CPU job), not projected")
+    print(
+        f"  total: {projection['gpu_hours_fp32']:.1f} h fp32, "
+        f"{projection['gpu_hours_fastest']:.1f} h in each network's fastest variant"
+    )
+
+
+def print_stacked(rows: dict, device: str) -> None:
+    """Every M, not only the best: a ratio below 1 means one run at a time is faster."""
+    for count, row in rows.items():
+        print(
+            f"stacked resnet ({device}) M={count}: {row['model_iterations_per_second']:.1f} "
+            f"model-it/s, {row['ratio_vs_one_at_a_time']:.2f}x one at a time"
+        )
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="results/benchmarks/gpu.json")
     parser.add_argument("--device", default="cuda")
-    parser.add_argument("--networks", nargs="*", default=["resnet", "unet", "swinir"])
+    parser.add_argument(
+        "--networks",
+        nargs="*",
+        default=["resnet", "unet", "swinir", "spdnet", "rcdnet", "vqgan"],
+        help="default: every network of the papers' run table",
+    )
     parser.add_argument("--stack", nargs="*", type=int, default=[1, 3, 9, 18, 36])
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
@@ -187,7 +271,11 @@ def main(argv=None) -> dict:
     result["stacked_best_ratio"] = best
     result["target_stack_ratio"] = TARGET_STACK_RATIO
     result["target_met"] = best >= TARGET_STACK_RATIO
-    print(f"stacked resnet: {json.dumps(result['stacked_resnet'])}")
+    print_stacked(result["stacked_resnet"], result["device"])
+    if not args.small and result["networks"]:
+        paper = load_config([str(ROOT / "config/paper.yaml")])
+        result["paper_projection"] = paper_projection(result["networks"], paper)
+        print_projection(result["paper_projection"])
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

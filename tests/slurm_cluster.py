@@ -2,9 +2,11 @@
 
 Debian's slurm-wlm and munge are installed when missing (the tests run as root in CI). The
 daemons run in the foreground as children of the test, with their configuration, state and
-logs in a temporary directory, and are stopped by their process ids afterwards. The node
-advertises one GPU as a count-only gres (File=/dev/null), so `--gpus=1` jobs are scheduled
-and see CUDA_VISIBLE_DEVICES=0 without a real device. Job steps (srun inside a batch job) read
+logs in a temporary directory, and are stopped by their process ids afterwards. The one node
+serves two partitions, as a site's CPU and GPU nodes would: `cpu` (the default) and `gpu`. It
+advertises one GPU of type a100 (the site examples' model) as a gres backed by /dev/null, so
+`--gpus=1`, `--gpus=a100:1` and `--gres=gpu:a100:1` jobs are scheduled and see
+CUDA_VISIBLE_DEVICES=0 without a real device. Job steps (srun inside a batch job) read
 the configuration from its default place, so /etc/slurm/slurm.conf and gres.conf are links to
 ours while the cluster runs; an existing configuration there is never replaced.
 """
@@ -23,6 +25,8 @@ from pathlib import Path
 from debian import ensure_packages
 
 PACKAGES = ("slurm-wlm", "munge")
+PARTITIONS = ("cpu", "gpu")  # the first is the default
+GPU_TYPE = "a100"
 SYSTEM_CONFIG = Path("/etc/slurm")
 DAEMONS = ("munged", "slurmctld", "slurmd")
 
@@ -70,14 +74,20 @@ def write_config(directory: Path) -> Path:
                 "MinJobAge=3600",  # keep finished jobs in scontrol for the checks
                 "KillWait=10",
                 "GresTypes=gpu",
-                f"NodeName={host} CPUs={os.cpu_count()} RealMemory={_memory_mb()} Gres=gpu:1 "
-                "State=UNKNOWN",
-                "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP",
+                f"NodeName={host} CPUs={os.cpu_count()} RealMemory={_memory_mb()} "
+                f"Gres=gpu:{GPU_TYPE}:1 State=UNKNOWN",
+                *(
+                    f"PartitionName={name} Nodes=ALL Default={'YES' if i == 0 else 'NO'} "
+                    "MaxTime=INFINITE State=UP"
+                    for i, name in enumerate(PARTITIONS)
+                ),
                 "",
             ]
         )
     )
-    (directory / "gres.conf").write_text(f"NodeName={host} Name=gpu Count=1 File=/dev/null\n")
+    (directory / "gres.conf").write_text(
+        f"NodeName={host} Name=gpu Type={GPU_TYPE} Count=1 File=/dev/null\n"
+    )
     return conf
 
 
@@ -89,7 +99,7 @@ def _wait_for_idle(env: dict, timeout: float = 60.0) -> None:
             ["sinfo", "-h", "-o", "%T"], env=env, capture_output=True, text=True
         )
         state = result.stdout.strip()
-        if state == "idle":
+        if state and set(state.split()) == {"idle"}:  # one line per partition
             return
         time.sleep(1)
     raise RuntimeError(f"the Slurm node did not become idle in {timeout} s (state {state!r})")

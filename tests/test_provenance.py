@@ -23,6 +23,9 @@ def test_the_hash_follows_the_config(default_config):
     changed["training"]["iterations"] += 1
     assert same == record
     assert provenance(changed, "1.2.3")["config_sha256"] != record["config_sha256"]
+    placed = copy.deepcopy(default_config)  # where results go or come from is not what they are
+    placed |= {"results_dir": "elsewhere", "results_bundle": {"url": "file:///b", "sha256": "0"}}
+    assert provenance(placed, "1.2.3") == record
 
 
 def test_tables_carry_the_record_and_read_back(tmp_path, default_config):

@@ -19,6 +19,7 @@ from slacking.rain import (
     sample_rain_layers,
     unseen_parameters,
 )
+from slacking.rain.blocks import RainRenderer
 
 #: The config's training rain: Table I's rows with the shared intensity and reference size.
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
@@ -317,6 +318,25 @@ def test_rain100l_streaks_recovers_the_added_rain():
         rain100l_streaks(rainy, clean[:10])
 
 
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("shape", [(8, 48, 48), (3, 40, 56), (4, 24, 24)])
+def test_a_block_is_the_batches_that_sample_rain_layers_renders_one_by_one(name, shape):
+    """The trainer's block renderer takes the same numbers from the generator and gives every
+    batch the same bytes as one call per batch, whatever else is in the block (so a run
+    resumed in the middle of a block renders the rest as an uninterrupted one)."""
+    n, height, width = shape
+    one_by_one = torch.Generator().manual_seed(7)
+    expected = [sample_rain_layers(n, height, width, table_i(name), one_by_one) for _ in range(9)]
+    renderer = RainRenderer(table_i(name), n, height, width)
+    block = torch.Generator().manual_seed(7)
+    draws = renderer.draw(block, 9)
+    assert torch.equal(block.get_state(), one_by_one.get_state())
+    assert torch.equal(renderer.render(draws.numpy(), "cpu"), torch.cat(expected))
+    for start, stop in ((0, 1), (1, 5), (5, 9)):
+        part = renderer.render(draws[start:stop].numpy(), "cpu")
+        assert torch.equal(part, torch.cat(expected[start:stop]))
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_cuda_renders_the_same_rain_as_cpu():
     row = table_i("large")
@@ -324,6 +344,11 @@ def test_cuda_renders_the_same_rain_as_cpu():
     gpu = sample_rain_layers(4, 64, 64, row, torch.Generator().manual_seed(2), device="cuda")
     assert gpu.device.type == "cuda"
     torch.testing.assert_close(gpu.cpu(), cpu, atol=1e-4, rtol=0)
+    renderer = RainRenderer(row, 4, 64, 64)
+    block = renderer.draw(torch.Generator().manual_seed(2), 3).numpy()
+    on_gpu = renderer.render(block, "cuda")
+    assert on_gpu.device.type == "cuda"
+    torch.testing.assert_close(on_gpu.cpu(), renderer.render(block, "cpu"), atol=1e-4, rtol=0)
 
 
 def test_the_embedded_test_rain_is_unseen_by_every_training_range(default_config):

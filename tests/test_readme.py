@@ -32,10 +32,20 @@ def test_readme_numbers_are_the_dags(default_config):
     assert len(paper_jobs) == 3
     total = job_counts("--configfile=config/paper.yaml")["total"]
     assert {int(n) for match in paper_jobs for n in match if n} == {total}
+    default_jobs = re.search(r"the default DAG has (\d+) jobs", text).group(1)
+    assert int(default_jobs) == job_counts()["total"]
     default_runs, paper_runs = re.search(
         r"\((\d+) runs at the default preset, (\d+) at", text
     ).groups()
-    assert int(default_runs) == len(run_table(default_config))
+    table = run_table(default_config)
+    assert int(default_runs) == len(table)
+    deraining, prior, toy = map(int, re.search(
+        r"trains (\d+) small deraining models .*? the content prior's (\d+) .*? and (\d+) "
+        r"function-denoising networks", text).groups())  # fmt: skip
+    rain = table["degradation"].isin(default_config["rain"]["ranges"])
+    assert deraining == (rain & ~table["network"].str.startswith("vqgan")).sum()
+    assert prior == (table["families"] == "content_prior").sum()
+    assert toy == (table["families"] == "function_denoising").sum()
     update_config(default_config, yaml.safe_load((ROOT / "config/paper.yaml").read_text()))
     stated = {int(paper_runs), *map(int, re.findall(r"among them (\d+) training runs", text))}
     assert stated == {len(run_table(default_config))}

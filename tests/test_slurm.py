@@ -1,4 +1,6 @@
-"""`snakemake --profile slurm` on a real single-node Slurm cluster that the test starts.
+"""`snakemake --profile slurm` on a real single-node Slurm cluster that the test starts, with
+two partitions (`cpu`, the default, and `gpu`): the generic profile alone, and with each site
+example (README, "Running on Slurm"), checked from `scontrol`'s record of every job.
 
 Marked `slurm` (deselected by default, run by .ci/run): it installs Debian's slurm-wlm and munge
 when missing, which needs root.
@@ -13,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from slacking.cluster import GPU_RULES
 from slurm_cluster import cluster
 
 pytestmark = pytest.mark.slurm
@@ -48,13 +51,14 @@ def tiny_config_file(tmp_path, **training):
     return path, results
 
 
-def snakemake_slurm(config, env, *extra):
-    """The README's command, on the tiny config, with fast status checks, no account and squeue
-    for status (this cluster has no accounting database)."""
+def snakemake_slurm(config, env, *extra, profiles=("slurm",)):
+    """The README's command, on the tiny config, with fast status checks and squeue for status
+    (this cluster has no accounting database); no account unless a site profile gives one."""
+    account = [] if len(profiles) > 1 else ["--slurm-no-account"]
     return [
-        sys.executable, "-m", "snakemake", "--profile", "slurm", f"--configfile={config}",
-        "--slurm-init-seconds-before-status-checks", "2", "--slurm-no-account",
-        "--slurm-status-command", "squeue", *extra,
+        sys.executable, "-m", "snakemake", *(f"--profile={p}" for p in profiles),
+        f"--configfile={config}", "--slurm-init-seconds-before-status-checks", "2",
+        "--slurm-status-command", "squeue", *account, *extra,
     ]  # fmt: skip
 
 
@@ -134,3 +138,118 @@ def test_a_cancelled_training_job_resumes_from_its_checkpoint(tmp_path, slurm_en
         int(line.split(",")[0]) for line in (model_dir / "train.csv").read_text().split()[1:]
     ]
     assert iterations == list(range(1, 6001))  # each iteration logged once across both attempts
+
+
+# The site examples on the two-partition cluster: Figs. 4/10 and the sharpness family (three of
+# the four GPU rules; the content prior's training is the fourth) with every table and figure.
+TINY_SITE = {
+    **TINY,
+    "targets": ["patch_count", "sharpness"],
+    "sharpness": {"categories": ["natural"], "count": 4, "max_candidates": 5000},
+    "experiments": {
+        **TINY["experiments"],
+        "sharpness": {"network": "resnet", "iterations": 10, "snapshot_every": 5},
+    },
+}
+# What that DAG submits: the rules that take minutes. Its tables, figures and report pages
+# (patch_count_table, data_figure, sharpness_table, claims, table_page, ...) run on the submit
+# host; complexity_table reads every category's largest patch set, so it is submitted.
+SUBMITTED = {
+    "embedded_pool", "patches", "sharpness_sets", "test_set", "complexity_table",
+    "train_patch_count", "train_sharpness", "evaluate", "evaluate_snapshots",
+}  # fmt: skip
+
+
+def site_config_file(tmp_path, overlay):
+    results = tmp_path / "results"
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump({**overlay, "results_dir": str(results)}))
+    return path, results
+
+
+def job_records(env) -> dict[str, dict[str, str]]:
+    """Every job slurmctld still holds (MinJobAge keeps finished ones), by job id."""
+    out = subprocess.run(
+        ["scontrol", "-o", "show", "job"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    records = (dict(re.findall(r"(\S+?)=(\S*)", line)) for line in out.splitlines())
+    return {record["JobId"]: record for record in records if "JobId" in record}
+
+
+def submitted_jobs(command, env, timeout=900):
+    """Run ``command``; returns its output and the records of the jobs it submitted, each with
+    the rule named in its comment (the plugin writes ``rule_<name>[_wildcards_...]``)."""
+    before = set(job_records(env))
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=timeout)  # fmt: skip
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    jobs = [record for job_id, record in job_records(env).items() if job_id not in before]
+    for record in jobs:
+        record["rule"] = re.match(r"rule_(\w+?)(?:_wildcards_|$)", record["Comment"]).group(1)
+    return output, jobs
+
+
+def dag_counts(output) -> dict[str, int]:
+    """Jobs per rule, from the first job-stats table of a Snakemake run's output."""
+    table = output.split("Job stats:", 1)[1].split("total", 1)[0]
+    rows = (line.split() for line in table.splitlines())
+    return {row[0]: int(row[1]) for row in rows if len(row) == 2 and row[1].isdigit()}
+
+
+def test_the_site_example_sends_gpu_rules_to_gpu_and_the_rest_to_cpu(tmp_path, slurm_env):
+    """slurm/site-example as a site copies it (account, cpu default, gpu partition, a100): the
+    `--gpus` route. Only this cluster's missing accounting database is worked around, with
+    squeue for status; the plugin cannot validate the account and submits it as given."""
+    config, results = site_config_file(tmp_path, TINY_SITE)
+    output, jobs = submitted_jobs(
+        snakemake_slurm(config, slurm_env, "all", profiles=("slurm", "slurm/site-example")),
+        slurm_env,
+    )
+    assert (results / "figures/fig4.pdf").exists() and (results / "tables/sharpness.csv").exists()
+    counts = dag_counts(output)
+    submitted = {}
+    for record in jobs:
+        submitted[record["rule"]] = submitted.get(record["rule"], 0) + 1
+        assert record["JobState"] == "COMPLETED", record
+        assert record["Account"] == "myproject", record
+        gpu_rule = record["rule"] in GPU_RULES
+        assert record["Partition"] == ("gpu" if gpu_rule else "cpu"), record
+        assert (record.get("TresPerJob") == "gres:gpu:a100:1") == gpu_rule, record
+    # Each job of those rules submitted once, and nothing else: no table, figure or page.
+    assert submitted == {rule: counts[rule] for rule in SUBMITTED}, (submitted, counts)
+    local = set(counts) - SUBMITTED
+    assert {"patch_count_table", "patch_count_figure", "complexity_figure", "data_figure",
+            "sharpness_table", "sharpness_figure", "sharpness_examples_figure", "claims",
+            "table_page"} <= local  # fmt: skip
+    assert {rule for rule in submitted if rule in GPU_RULES} == {
+        "train_patch_count", "train_sharpness", "evaluate_snapshots",
+    }  # fmt: skip
+    for log in training_logs(results):
+        assert "CUDA_VISIBLE_DEVICES=0" in log.read_text(), log
+
+
+def test_the_gres_site_example_gives_the_job_its_gpu(tmp_path, slurm_env):
+    """slurm/site-example-gres: `--gres=gpu:a100:1` instead of `--gpus`, in the gpu partition,
+    and the training job sees the GPU Slurm gave it."""
+    config, results = site_config_file(tmp_path, TINY)
+    target = results / "models/resnet/natural/medium/n4/model.pt"
+    profiles = ("slurm", "slurm/site-example-gres")
+    _, jobs = submitted_jobs(
+        snakemake_slurm(config, slurm_env, str(target), profiles=profiles), slurm_env
+    )
+    assert target.exists()
+    assert sorted(record["rule"] for record in jobs) == [
+        "embedded_pool", "patches", "train_patch_count",
+    ]  # fmt: skip
+    for record in jobs:
+        assert record["JobState"] == "COMPLETED", record
+        training = record["rule"] == "train_patch_count"
+        assert record["Partition"] == ("gpu" if training else "cpu"), record
+        assert (record.get("TresPerNode") == "gres:gpu:a100:1") == training, record
+        assert "gpu" not in record.get("TresPerJob", ""), record  # no --gpus beside it
+    (trainer,) = (record for record in jobs if record["rule"] == "train_patch_count")
+    (log,) = training_logs(results)
+    text = log.read_text()
+    assert f"SLURM_JOB_ID={trainer['JobId']}" in text, text
+    assert re.search(rf"SLURM_JOB_ID={trainer['JobId']} \S* CUDA_VISIBLE_DEVICES=0", text), text

@@ -112,9 +112,18 @@ def test_a_diverging_run_stops_alone(tmp_path, subsets):
         rainy, clean = clean_batches()
         return (rainy * float("nan") if bad.iteration >= 12 else rainy), clean
 
-    bad.rainy_batch = poisoned
+    bad.rainy_batch = poisoned  # when it trains alone
+    stack = StackedTrainer(trainers)
+    stacked_blocks = stack.render_block
+
+    def poisoned_block(count):  # in the stack: (iterations, runs, ...)
+        rainy, clean = stacked_blocks(count)
+        rainy[torch.arange(bad.iteration, bad.iteration + count) >= 12, 1] = float("nan")
+        return rainy, clean
+
+    stack.render_block = poisoned_block
     with pytest.raises(FloatingPointError, match=f"at iteration 13 of {dirs[1]}"):
-        StackedTrainer(trainers).run()
+        stack.run()
     assert (dirs[0] / "model.pt").exists() and (dirs[2] / "model.pt").exists()
     assert not (dirs[1] / "model.pt").exists()
     separate = Trainer(subsets[0], run, tmp_path / "separate").run()

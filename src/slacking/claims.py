@@ -20,8 +20,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from .catalog import NOISE
 from .content_prior import FINETUNED, NO_VQ, SALT_AND_PEPPER, SEEN, UNSEEN
-from .degradations import NOISE
 from .statistics import Effect, bootstrap, mean_interval, paired_effect
 from .tables import normalised_e_r, rank_correlation, run_means, seed_means
 

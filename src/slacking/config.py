@@ -83,7 +83,7 @@ def check_iterations(config: dict) -> None:
 
 def check_network_arguments(networks: dict) -> None:
     """A misspelt size argument would otherwise fail only when the first job builds the model."""
-    from .models import unknown_arguments
+    from .catalog import unknown_arguments
 
     for name, kwargs in networks.items():
         unknown, accepted = unknown_arguments(name, kwargs)
@@ -117,7 +117,7 @@ def _require_known(names, allowed, key: str) -> None:
 
 
 def check_references(config: dict) -> None:
-    from .models import available
+    from .catalog import available
 
     categories = config["category_data"]
     _require_known(config["categories"], categories, "categories")
@@ -150,7 +150,7 @@ def check_references(config: dict) -> None:
 
 
 def _check_experiments(config: dict) -> None:
-    from .models import available
+    from .catalog import available
 
     """Every network, category and rain range an experiment family names must be defined."""
     known = {
@@ -202,7 +202,7 @@ def _check_experiments(config: dict) -> None:
 def _check_content_prior(config: dict) -> None:
     """The content prior needs its VQGAN's widths, a checkpoint dataset that exists, and rain
     range names that do not shadow the other degradations' names."""
-    from .degradations import RESERVED
+    from .catalog import RESERVED
 
     family = config["experiments"]["content_prior"]
     for target in ("content_prior", "real_rain"):  # Fig. 20 shows the fine-tuned prior too
@@ -269,7 +269,7 @@ def _reported_under(where):
 
 def check_rain(config: dict) -> None:
     """Training and test rain are checked by the classes that render them, before any job."""
-    from .rain import TestRainParams, rain_range_from_config
+    from .rain.params import TestRainParams, rain_range_from_config
 
     rain = config["rain"]
     for name, spec in rain["ranges"].items():

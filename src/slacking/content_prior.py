@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .catalog import NOISE
 from .data.testsets import SALT_AND_PEPPER
-from .degradations import NOISE
 from .tables import run_means
 
 # The content prior's models as result paths and tables name them, and the ``test`` names of

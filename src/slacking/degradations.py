@@ -14,12 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .catalog import CLEAN, NOISE  # the names of the degradations that are not rain
 from .host_to_device import to_device
 from .rain import RainRange, add_training_rain, rain_range_from_config
-
-NOISE = "noise"
-CLEAN = "clean"
-RESERVED = (NOISE, CLEAN)  # never the name of a rain range
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ def to_device(tensor: torch.Tensor, device: torch.device) -> torch.Tensor:
     """A CPU tensor on ``device``; to CUDA through pinned memory, without blocking.
 
     A copy from ordinary (pageable) memory waits for every kernel already queued, so the
-    few small copies of each training step (batch indices, rain parameters) would make the
-    host wait for the GPU at every step. Pinned blocks come from torch's caching host
-    allocator, which keeps them alive until their copy has finished.
+    small copies of each block of training steps (batch indices, flips, the rain's streak
+    positions and kernels) would make the host wait for the GPU at every block. Pinned blocks
+    come from torch's caching host allocator, which keeps them alive until their copy has
+    finished.
     """
     if device.type != "cuda":
         return tensor.to(device)

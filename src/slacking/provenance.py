@@ -15,11 +15,15 @@ from pathlib import Path
 import pandas as pd
 
 COMMENT = "#"
+# Keys that say where results go or come from, not what they are: left out of the hash, so
+# moving the results or importing a bundle leaves every stamp (and every rule's params) alone.
+PLACEMENT = ("results_dir", "results_bundle", "bundle")
 
 
 def provenance(config: dict, version: str) -> dict:
     """The provenance record of everything ``config`` produces with project ``version``."""
-    canonical = json.dumps(config, sort_keys=True, default=str)
+    science = {key: value for key, value in config.items() if key not in PLACEMENT}
+    canonical = json.dumps(science, sort_keys=True, default=str)
     return {
         "project": "slacking",
         "version": version,

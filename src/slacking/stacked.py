@@ -5,7 +5,8 @@ leave most of a GPU idle. ``StackedTrainer`` stacks their parameters along a new
 (``torch.func.stack_module_state``) and runs them as one ``vmap``-ed model: one kernel launch
 per layer for all of them. Each run keeps its own patches, batch and rain generators, log,
 checkpoints and ``model.pt``, and the sum of the runs' losses gives every run exactly its own
-gradient; Adam is element-wise, so one Adam over the stacked tensors equals one per run. A
+gradient; Adam is element-wise, so one Adam over the stacked tensors equals one per run. The
+runs' batches are rendered together, a block of iterations at a time (``render_block``). A
 stacked run therefore equals the separate runs up to floating-point rounding (in fp32; bf16
 autocast rounds the stacked and the separate convolutions differently), and its
 checkpoints are ordinary per-run checkpoints: either way of training resumes the other's.
@@ -23,7 +24,14 @@ import torch
 from torch.func import functional_call, stack_module_state, vmap
 
 from .run_lock import RunLock
-from .training import Trainer, _say, scheduler_environment, train_together
+from .training import (
+    Trainer,
+    _say,
+    block_length,
+    render_block,
+    scheduler_environment,
+    train_together,
+)
 
 
 def _without_seed(trainer: Trainer):
@@ -103,6 +111,8 @@ class StackedTrainer:
         self.forward = vmap(forward)
         first = self.stacked[0]
         s = first.settings
+        self.loss = torch.compile(self._losses) if s.compile else self._losses
+        self._block = None
         self.optimizer = torch.optim.Adam(self.params.values(), lr=s.lr, betas=s.betas)
         self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
             self.optimizer, T_max=s.iterations, eta_min=s.eta_min
@@ -148,14 +158,32 @@ class StackedTrainer:
             trainer.scheduler.load_state_dict(self.scheduler.state_dict())
 
     # -- training ------------------------------------------------------------------------------
-    def step(self) -> torch.Tensor:
-        batches = [t.rainy_batch() for t in self.stacked]
-        rainy = torch.stack([rainy for rainy, _ in batches])
-        clean = torch.stack([clean for _, clean in batches])
+    def render_block(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """(degraded, clean) of the next ``count`` iterations of the stacked runs,
+        (count, runs, batch, C, H, W), from each run's own generators."""
+        return render_block(self.stacked, count)
+
+    def batches(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(degraded, clean) of the coming iteration, (runs, batch, C, H, W)."""
+        i = self.stacked[0].iteration
+        block = self._block
+        if block is None or not 0 <= i - block[0] < len(block[1]):
+            if any(t.drawn != i for t in self.stacked):
+                raise RuntimeError(f"a stacked run's generators do not stand at iteration {i}")
+            rainy, clean = self.render_block(block_length(i, self.stacked[0].settings.iterations))
+            block = self._block = (i, rainy.unbind(0), clean.unbind(0))
+        return block[1][i - block[0]], block[2][i - block[0]]
+
+    def _losses(self, params, buffers, rainy, clean) -> torch.Tensor:
+        """Each run's L1 loss, (runs,)."""
         s = self.stacked[0].settings
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=s.bf16):
-            output = self.forward(self.params, self.buffers, rainy)
-        losses = (output.float() - clean).abs().flatten(1).mean(dim=1)
+            output = self.forward(params, buffers, rainy)
+        return (output.float() - clean).abs().flatten(1).mean(dim=1)
+
+    def step(self) -> torch.Tensor:
+        rainy, clean = self.batches()
+        losses = self.loss(self.params, self.buffers, rainy, clean)
         self.optimizer.zero_grad(set_to_none=True)
         losses.sum().backward()
         self.optimizer.step()

@@ -1,6 +1,10 @@
 """Iteration-based deraining training that never loses work.
 
-Every batch gets fresh training rain rendered on the training device. Checkpoints (model,
+Every batch gets fresh training rain rendered on the training device, a block of iterations
+at a time (``render_block``): the batches of ``LOG_EVERY`` iterations are drawn and rendered
+in one go, with the random numbers and pixels that one batch at a time would give (so the
+training streams are those of a per-step loop, and a checkpoint in the middle of a block
+holds the generators as that loop would leave them). Checkpoints (model,
 optimiser, scheduler, every RNG state, iteration) are written atomically every
 ``checkpoint_every`` iterations and on SIGTERM/SIGINT, and a restarted run resumes from the
 newest one whose digest matches, so a preempted Slurm job or a Ctrl-C costs at most the
@@ -24,22 +28,27 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
 from .atomic import save_torch
-from .degradations import Degradation, degrade
+from .degradations import Degradation, GaussianNoise
 from .host_to_device import to_device
 from .integrity import CorruptFile, load_torch
 from .models import build, model_record
 from .models.vqgan import freeze_for_finetuning
+from .rain.blocks import RainRenderer
+from .rain.params import RainRange
 from .run_lock import ParentWatch, RunLock
 
 CHECKPOINT_GLOB = "iter_*.pt"
 LOG_FIELDS = ["iteration", "loss", "lr", "seconds"]
-LOG_EVERY = 20  # iterations between reads of the losses from the device
+# Iterations between reads of the losses from the device, and the most iterations whose
+# batches are rendered together (a block ends at a multiple of it or at the run's end).
+LOG_EVERY = 20
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,9 @@ class TrainSettings:
     finetune_encoder: bool = False
     # Only stops a run, never changes its weights: left out of the repr, so of the fingerprint.
     divergence_factor: float = field(default=100.0, repr=False)
+    # torch.compile of the loss (model and L1): speed, the same model and loss up to float
+    # rounding, like the device; left out of the fingerprint, so a run resumes across it.
+    compile: bool = field(default=False, repr=False)
 
     def __post_init__(self):
         if self.finetune_encoder and self.network != "vqgan":
@@ -130,6 +142,18 @@ class _SignalFlag:
             signal.signal(sig, handler)
 
 
+def compile_unavailable() -> str | None:
+    """Why ``training.compile`` cannot work here, or None: torch.compile builds its CPU code
+    (and Triton's launchers on a GPU) with a C++ compiler, ``$CXX`` or g++."""
+    compiler = os.environ.get("CXX", "g++")
+    if shutil.which(compiler):
+        return None
+    return (
+        f"training.compile needs a C++ compiler ({compiler}: $CXX, else g++) and this "
+        "machine has none; install one (apt-get install g++) or set training.compile: false"
+    )
+
+
 def resolve_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -185,6 +209,11 @@ class Trainer:
         # Patches stay uint8 on the device (4x smaller than float); batches convert on the fly.
         self.patches = torch.from_numpy(patches).permute(0, 3, 1, 2).contiguous().to(self.device)
         self.fingerprint = fingerprint(settings, patches)
+        self.rain_renderer = (
+            RainRenderer(settings.degradation, settings.batch_size, *patches.shape[1:3])
+            if isinstance(settings.degradation, RainRange)
+            else None
+        )
         self.reset()
 
     def reset(self) -> None:
@@ -202,11 +231,21 @@ class Trainer:
         self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
             self.optimizer, T_max=s.iterations, eta_min=s.eta_min
         )
+        if s.compile and compile_unavailable():
+            raise RuntimeError(compile_unavailable())
+        self.loss = loss_function(self.model, s.bf16, self.device.type, s.compile)
         self.batch_generator = torch.Generator().manual_seed(s.seed)
         self.rain_generator = torch.Generator().manual_seed(s.seed + 1)
         self.iteration = 0
+        self._forget_draws()
         self.initial_loss: float | None = None
         self.last_checkpoint: Path | None = None
+
+    def _forget_draws(self) -> None:
+        """The generators stand at ``self.iteration``: no block drawn beyond it."""
+        self.drawn = self.iteration  # the iterations whose numbers the generators have given
+        self._drawn_from: tuple | None = None  # (iteration, states) where the last draw began
+        self._block: tuple | None = None  # (first iteration, rainy batches, clean batches)
 
     # -- state ---------------------------------------------------------------------------------
     def state(self) -> dict:
@@ -216,8 +255,7 @@ class Trainer:
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict(),
-            "batch_generator": self.batch_generator.get_state(),
-            "rain_generator": self.rain_generator.get_state(),
+            **self._generator_states(),
             "torch_rng": torch.get_rng_state(),
             "initial_loss": self.initial_loss,  # the divergence test's reference
         }
@@ -229,8 +267,26 @@ class Trainer:
         self.scheduler.load_state_dict(state["scheduler"])
         self.batch_generator.set_state(state["batch_generator"])
         self.rain_generator.set_state(state["rain_generator"])
+        self._forget_draws()
         torch.set_rng_state(state["torch_rng"])
         self.initial_loss = state.get("initial_loss")  # absent from older checkpoints
+
+    def _generator_states(self) -> dict:
+        """The generators as a loop drawing one batch per iteration leaves them after
+        ``self.iteration`` iterations: in the middle of a drawn block, its start's states
+        replayed over the iterations done (the draws of k iterations are those of the block's
+        first k, ``draw_numbers``)."""
+        if self.drawn == self.iteration:
+            batch, rain = self.batch_generator, self.rain_generator
+        else:
+            start, batch_state, rain_state = self._drawn_from
+            if not start <= self.iteration < self.drawn:
+                raise RuntimeError(f"iteration {self.iteration} outside the drawn block")
+            batch, rain = torch.Generator(), torch.Generator()
+            batch.set_state(batch_state)
+            rain.set_state(rain_state)
+            self.draw_numbers(batch, rain, self.iteration - start)
+        return {"batch_generator": batch.get_state(), "rain_generator": rain.get_state()}
 
     def save_checkpoint(self) -> Path:
         path = self.checkpoint_dir / f"iter_{self.iteration:08d}.pt"
@@ -302,36 +358,63 @@ class Trainer:
             writer.writerows(rows)
 
     # -- training ------------------------------------------------------------------------------
-    def batch(self) -> torch.Tensor:
-        """A random batch with random flips, as float [0,1] on the device."""
-        n = self.patches.shape[0]
-        size = self.settings.batch_size
-        index = torch.randint(n, (size,), generator=self.batch_generator)
-        flips = torch.rand(size, 2, generator=self.batch_generator) < 0.5
-        clean = self.patches[to_device(index, self.device)].float().div_(255.0)
-        flips = to_device(flips, self.device).view(size, 2, 1, 1, 1)
-        clean = torch.where(flips[:, 0], clean.flip(-1), clean)
-        clean = torch.where(flips[:, 1], clean.flip(-2), clean)
-        return clean.contiguous(memory_format=self.memory_format)
+    def draw_numbers(self, batch: torch.Generator, rain: torch.Generator, count: int) -> _Draws:
+        """The random numbers of ``count`` iterations from these generators: what ``count``
+        iterations of one batch each (``randint`` of the patch indices then ``rand`` of the
+        flips; the degradation's ``rand`` or ``randn``) take, leaving them where those would.
+        Every value is one 32-bit draw, in order, so a block's indices are one ``randint``
+        over the block and its flips one ``rand`` from the same start."""
+        n = self.settings.batch_size
+        start = batch.get_state()
+        index = torch.randint(self.patches.shape[0], (count, 3 * n), generator=batch)[:, :n]
+        batch.set_state(start)
+        flips = torch.rand((count, 3 * n), generator=batch)[:, n:].reshape(count, n, 2) < 0.5
+        degradation = self.settings.degradation
+        if isinstance(degradation, RainRange):
+            numbers = self.rain_renderer.draw(rain, count)
+        elif isinstance(degradation, GaussianNoise):
+            shape = (n, *self.patches.shape[1:])
+            if math.prod(shape) % 16 == 0:  # randn fills 16 at a time: a block equals batches
+                numbers = torch.randn((count, *shape), generator=rain)
+            else:
+                numbers = torch.stack([torch.randn(shape, generator=rain) for _ in range(count)])
+        else:
+            numbers = None
+        return _Draws(index, flips, numbers)
+
+    def draw(self, count: int) -> _Draws:
+        """The next ``count`` iterations' numbers from the run's own generators."""
+        self._drawn_from = (
+            self.drawn,
+            self.batch_generator.get_state(),
+            self.rain_generator.get_state(),
+        )
+        draws = self.draw_numbers(self.batch_generator, self.rain_generator, count)
+        self.drawn += count
+        return draws
 
     def rainy_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(degraded, clean): a fresh batch with fresh training rain (or noise)."""
-        clean = self.batch()
-        return degrade(clean, self.settings.degradation, self.rain_generator), clean
+        """(degraded, clean) of the coming iteration: a batch with random flips and fresh
+        training rain (or noise), from its block, rendered when its first iteration comes."""
+        i = self.iteration
+        block = self._block
+        if block is None or not 0 <= i - block[0] < len(block[1]):
+            if self.drawn != i:
+                raise RuntimeError(f"the generators stand at {self.drawn}, the run at {i}")
+            count = block_length(i, self.settings.iterations)
+            rainy, clean = render_block([self], count, self.memory_format)
+            block = self._block = (i, rainy[:, 0].unbind(0), clean[:, 0].unbind(0))
+        return block[1][i - block[0]], block[2][i - block[0]]
 
     def step(self) -> torch.Tensor:
+        """One iteration; returns its loss, detached, on the device."""
         rainy, clean = self.rainy_batch()
-        autocast = torch.autocast(
-            self.device.type, dtype=torch.bfloat16, enabled=self.settings.bf16
-        )
-        with autocast:
-            output, extra_loss = forward_with_loss(self.model, rainy)
-        loss = torch.nn.functional.l1_loss(output.float(), clean) + extra_loss.float()
+        loss = self.loss(rainy, clean)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
         self.scheduler.step()
-        return loss.detach().reshape(1)
+        return loss.detach()
 
     def run(self) -> Path:
         """Train to ``iterations``; write model.pt and return its path."""
@@ -343,6 +426,88 @@ class Trainer:
         """``run()`` for a caller that already holds the run's lock."""
         self.resume()
         return train_together([self], self.step, self.scheduler, str(self.out_dir))[0]
+
+
+class _Draws(NamedTuple):
+    """A block's random numbers: patch indices (count, n), flips (count, n, 2) and the
+    degradation's (rain uniforms (count, draw_size), noise (count, n, C, H, W) or None)."""
+
+    index: torch.Tensor
+    flips: torch.Tensor
+    degradation: torch.Tensor | None
+
+
+def block_length(iteration: int, iterations: int) -> int:
+    """Iterations of the block that starts at ``iteration``: to the next multiple of
+    ``LOG_EVERY`` or the run's end (at least one)."""
+    return min(LOG_EVERY - iteration % LOG_EVERY, max(iterations - iteration, 1))
+
+
+def render_block(
+    trainers: list[Trainer], count: int, memory_format=torch.contiguous_format
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(degraded, clean) batches of the next ``count`` iterations of every run, as
+    (count, runs, batch, C, H, W) on their device: one draw from each run's generators and one
+    render for all (the runs share their settings). Each batch is what a loop of one batch per
+    step renders: the same patches and flips, the same rain (``slacking.rain.blocks``), the
+    same noise."""
+    first = trainers[0]
+    s = first.settings
+    draws = [trainer.draw(count) for trainer in trainers]
+    device, runs = first.device, len(trainers)
+    shape = (count, runs, s.batch_size, *first.patches.shape[1:])
+    if runs == 1:
+        clean = first.patches[to_device(draws[0].index.reshape(-1), device)]
+    else:
+        pairs = zip(trainers, draws, strict=True)
+        clean = torch.stack([t.patches[to_device(d.index, device)] for t, d in pairs], dim=1)
+    clean = clean.view(-1, *shape[3:])
+    flips = draws[0].flips if runs == 1 else torch.stack([d.flips for d in draws], dim=1)
+    flips = to_device(flips, device).view(-1, 2, 1, 1, 1)
+    # Flipped as uint8 (a quarter of the bytes of float), then [0, 1]: the same values.
+    clean = torch.where(flips[:, 0], clean.flip(-1), clean)
+    clean = torch.where(flips[:, 1], clean.flip(-2), clean)
+    clean = clean.float().div_(255.0).contiguous(memory_format=memory_format)
+    numbers = [d.degradation for d in draws]
+    if s.degradation is None:
+        rainy = clean
+    else:
+        numbers = numbers[0] if runs == 1 else torch.stack(numbers, dim=1)
+        if isinstance(s.degradation, RainRange):
+            rain = first.rain_renderer.render(numbers.view(count * runs, -1).numpy(), device)
+            rainy = (clean + rain.to(clean.dtype)).clamp_(0, 1)
+        else:
+            noise = numbers.view(clean.shape) * (s.degradation.std / 255.0)
+            rainy = (clean + to_device(noise, device).to(clean.dtype)).clamp_(0, 1)
+    return rainy.view(shape), clean.view(shape)
+
+
+def loss_function(
+    model: torch.nn.Module, bf16: bool, device_type: str, compile: bool = False
+) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """The step's loss of (degraded, clean): the L1 of the model's output, plus a VQGAN's own
+    loss term, under bf16 autocast when asked; with ``compile``, ``torch.compile`` of it all
+    (the model stays the same module, so its weights save and load as ever)."""
+    l1_loss = torch.nn.functional.l1_loss
+    if bf16:
+
+        def loss(rainy, clean):
+            with torch.autocast(device_type, dtype=torch.bfloat16):
+                output, extra_loss = forward_with_loss(model, rainy)
+            return l1_loss(output.float(), clean) + extra_loss.float()
+
+    elif hasattr(model, "forward_with_loss"):  # in fp32, .float() is the tensor itself
+
+        def loss(rainy, clean):
+            output, extra_loss = model.forward_with_loss(rainy)
+            return l1_loss(output, clean) + extra_loss
+
+    else:  # no term to add: the same value and gradients as adding a zero
+
+        def loss(rainy, clean):
+            return l1_loss(model(rainy), clean)
+
+    return torch.compile(loss) if compile else loss
 
 
 def forward_with_loss(model: torch.nn.Module, x: torch.Tensor) -> tuple:
@@ -362,7 +527,8 @@ def train_together(
 ) -> list[Path]:
     """The loop of one run or of a stack of runs trained as one (``slacking.stacked``).
 
-    ``step`` advances every run by one iteration and returns their losses as a tensor;
+    ``step`` advances every run by one iteration and returns their losses as a detached
+    tensor (one loss, or one per run);
     ``scheduler`` is the one whose learning rate is logged; ``sync`` brings each trainer's
     model and optimiser up to date before they are saved. All runs share one iteration count,
     so they checkpoint, stop on a signal and finish together.
@@ -433,14 +599,15 @@ class _Logs:
         self.files.close()
 
     def add(self, losses: torch.Tensor, lr: float, seconds: float) -> None:
-        self.pending.append((losses.detach(), lr, seconds))
+        self.pending.append((losses, lr, seconds))
         if len(self.pending) >= LOG_EVERY:
             self.flush()
 
     def flush(self) -> None:
         if not self.pending:
             return
-        values = torch.stack([losses for losses, _, _ in self.pending]).tolist()
+        values = torch.stack([losses for losses, _, _ in self.pending])
+        values = values.view(len(self.pending), -1).tolist()
         first = self.trainers[0].iteration - len(self.pending) + 1
         for offset, (row, (_, lr, seconds)) in enumerate(zip(values, self.pending, strict=True)):
             for trainer, writer, loss in zip(self.trainers, self.writers, row, strict=True):

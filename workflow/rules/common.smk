@@ -2,8 +2,11 @@ import sys
 import tomllib
 from pathlib import Path
 
+# This checkout: the directory of this workflow's Snakefile. Not workflow.basedir, which is the
+# main Snakefile's, another directory when this workflow is used as a module (README).
+REPO = Path(workflow.current_basedir.get_path_or_uri(secret_free=False)).parents[1]
 # This checkout's package first, installed or not (rule scripts do the same via _package.py).
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+sys.path.insert(0, str(REPO / "src"))
 
 from slacking import experiments
 from slacking.config import check_config, check_device
@@ -11,7 +14,7 @@ from slacking.provenance import provenance
 
 check_config(
     config,
-    Path(workflow.basedir) / "workflow/schemas/config.schema.yaml",
+    REPO / "workflow/schemas/config.schema.yaml",
     experiments.families(),
 )
 
@@ -27,9 +30,7 @@ R = config["results_dir"]
 # Written into every figure and table (and shown in the report): version, config hash, data.
 PROVENANCE = provenance(
     config,
-    tomllib.loads((Path(workflow.basedir) / "pyproject.toml").read_text())["project"][
-        "version"
-    ],
+    tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"],
 )
 ENV = "../../envs/slacking.yaml"
 SOURCES = config["datasets"]["sources"]
@@ -48,7 +49,8 @@ TABLE_PAGES = {
 
 
 def by_attempt(value):
-    """A resource that grows with each retry, so a job killed for memory or time gets more."""
+    """A resource that grows with each retry (x2, x3), so a job killed for memory gets more, and
+    one killed for time that starts over gets longer."""
     return lambda wildcards, attempt: value * attempt
 
 
@@ -57,14 +59,16 @@ SHORT_RUNTIME = 5
 
 
 def training_resources(runs=1):
-    """A training job's resources (config training.resources): the GPU where there is one,
-    memory and runtime growing with each retry, and a job of several runs (stacked) allowed as
-    long as they take one after another."""
+    """A training job's resources (config training.resources): the GPU where there is one
+    (slacking.cluster.GPU_RULES lists the rules that use this), memory growing with each retry,
+    and a job of several runs (stacked) allowed as long as they take one after another. The
+    runtime stays as configured on a retry: training resumes from its newest checkpoint, so a
+    longer request would only wait longer in the queue."""
     block = config["training"]["resources"]
     return dict(
         gpu=block["gpu"],
         mem_mb=by_attempt(block["mem_mb"]),
-        runtime=by_attempt(block["runtime"] * runs),
+        runtime=block["runtime"] * runs,
         cpus_per_task=block["threads"],
     )
 
@@ -132,7 +136,7 @@ def content_prior_figure_inputs(figure):
     runs = experiments.content_prior.figure_runs(config, figure)
     inputs = {"strips": [examples_path(run) for run in runs]}
     if figure == "fig18":
-        inputs["models"] = [model_file(run) for run in runs]
+        inputs["models"] = [training_record(model_file(run)) for run in runs]
     return inputs
 
 
@@ -165,10 +169,19 @@ def family_metrics(family):
     return [metrics_path(run) for run in runs(family)]
 
 
+def training_record(model):
+    """What a table or figure that reads a run's training (train.csv and training.json beside
+    its model.pt: the validity test, loss curves) takes as input: the model.pt, or with a
+    results bundle imported (results_bundle, bundle.smk) its training.json, which the bundle
+    holds without the models."""
+    if config.get("results_bundle"):
+        return f"{Path(model).parent}/training.json"
+    return model
+
+
 def family_models(family):
-    """The model.pt of each run a family's tables evaluate (their train.csv and training.json
-    beside them give the validity test, slacking.validity)."""
-    return [model_file(run) for run in runs(family)]
+    """The training record (training_record) of each run a family's tables evaluate."""
+    return [training_record(model_file(run)) for run in runs(family)]
 
 
 def family_baselines(family):
@@ -196,7 +209,7 @@ def claims_inputs(wildcards):
 
 def family_rules():
     """Each family's own rule file, where it has one (workflow/rules/<family>.smk)."""
-    rules = Path(workflow.basedir) / "workflow/rules"
+    rules = REPO / "workflow/rules"
     return [
         f"workflow/rules/{name}.smk"
         for name in experiments.families()

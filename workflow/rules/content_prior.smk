@@ -3,13 +3,6 @@
 # and for denoising, its no-VQ ablation, and the from-scratch baselines, on one category.
 
 
-# Cheap rules run on the submit host under a cluster executor (as in the Snakefile).
-localrules:
-    content_prior_table,
-    content_prior_figure,
-    content_prior_figure_fig19,
-
-
 CONTENT_PRIOR = config["experiments"]["content_prior"]
 # The content prior's test sets by the name its runs' ``test`` key gives them.
 CONTENT_PRIOR_TESTS = {
@@ -36,6 +29,8 @@ rule train_content_prior:
         f"{R}/models/vqgan-{{variant}}/{{category}}/{{rain_range}}/n{{n}}/model.pt",
     log:
         f"{R}/logs/train/vqgan-{{variant}}/{{category}}/{{rain_range}}/n{{n}}.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/train_content_prior/vqgan-{{variant}}/{{category}}/{{rain_range}}/n{{n}}.tsv"
     wildcard_constraints:
         variant="prior|finetuned|novq",
     conda:
@@ -89,6 +84,8 @@ rule prior_reconstruction:
         PRIOR_RECONSTRUCTION,
     log:
         f"{R}/logs/evaluate/prior_reconstruction.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/prior_reconstruction/prior.tsv"
     conda:
         ENV
     threads: 1

@@ -24,6 +24,8 @@ rule evaluate:
         ),
     log:
         f"{R}/logs/evaluate/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}{{replicate}}.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/evaluate/{{tested}}{{network}}/{{category}}/{{rain_range}}/n{{n}}{{replicate}}.tsv"
     wildcard_constraints:
         tested=f"(on-({alternatives(config['category_data'])})/|seen/|rain100l/)?",
     conda:
@@ -51,6 +53,8 @@ rule evaluate_snapshots:
         strip=f"{R}/examples/sharpness/{{network}}/{{sclass}}/{{rain_range}}.npz",
     log:
         f"{R}/logs/evaluate/sharpness/{{network}}/{{sclass}}/{{rain_range}}.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/evaluate_snapshots/{{network}}/{{sclass}}/{{rain_range}}.tsv"
     conda:
         ENV
     threads: config["training"]["resources"]["threads"]

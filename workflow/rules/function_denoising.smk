@@ -2,16 +2,6 @@
 # Independent of the image data; Table II and Figs. 11-14.
 
 
-# Cheap rules run on the submit host under a cluster executor (as in the Snakefile).
-localrules:
-    function_denoising_table,
-    function_denoising_analogy,
-    function_denoising_figure,
-    function_denoising_figure_fig12,
-    function_denoising_figure_fig13,
-    function_denoising_figure_fig14,
-
-
 TOY = config["function_denoising"]
 TOY_DIR = f"{R}/function_denoising"
 
@@ -22,6 +12,8 @@ rule function_denoising_train:
         log=f"{TOY_DIR}/models/O{{order}}.csv",
     log:
         f"{R}/logs/function_denoising/train_O{{order}}.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/function_denoising_train/O{{order}}.tsv"
     wildcard_constraints:
         order=alternatives([str(o) for o in TOY["orders"]]),
     conda:
@@ -46,6 +38,8 @@ rule function_denoising_test:
         curves=f"{TOY_DIR}/curves/O{{order}}.npz",
     log:
         f"{R}/logs/function_denoising/test_O{{order}}.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/function_denoising_test/O{{order}}.tsv"
     conda:
         ENV
     threads: 1

@@ -2,14 +2,6 @@
 # count on one training rain. Its table keeps its own paths (the figures and claims read it).
 
 
-# Cheap rules run on the submit host under a cluster executor (as in the Snakefile).
-localrules:
-    patch_count_table,
-    patch_count_figure,
-    patch_count_figure_fig10,
-    complexity_figure,
-
-
 rule patch_count_table:
     input:
         metrics=family_metrics("patch_count"),

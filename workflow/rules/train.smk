@@ -13,6 +13,8 @@ rule train_patch_count:
         ),
     log:
         f"{R}/logs/train/{{network}}/{{category}}/{{rain_range}}/{TRAIN_LOG}{{replicate}}.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/train_patch_count/{{network}}/{{category}}/{{rain_range}}/{TRAIN_LOG}{{replicate}}.tsv"
     wildcard_constraints:
         # The content prior's VQGANs train apart (train_content_prior): never stacked.
         network=alternatives([name for name in config["networks"] if name != "vqgan"]),
@@ -38,6 +40,8 @@ rule train_sharpness:
         f"{R}/models/{{network}}/sharpness-{{sclass}}/{{rain_range}}/model.pt",
     log:
         f"{R}/logs/train/{{network}}/sharpness-{{sclass}}/{{rain_range}}.log",
+    benchmark:
+        f"{R}/benchmarks/jobs/train_sharpness/{{network}}/sharpness-{{sclass}}/{{rain_range}}.tsv"
     conda:
         ENV
     threads: config["training"]["resources"]["threads"]
@@ -76,7 +80,7 @@ rule run_validity:
         # The deraining runs (function denoising trains on curves, without the test); built
         # only when the table is asked for, not at every parse.
         lambda wc: [
-            f"{R}/{model}"
+            training_record(f"{R}/{model}")
             for model in experiments.run_table(config)["model"]
             if model.startswith("models/")
         ],

@@ -9,69 +9,16 @@ secondary to looking like the real set.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
-from .params import assign, from_mapping, streak_fields
+from .params import TestRainParams, unseen_parameters
+
+__all__ = ["TestRainParams", "rain100l_streaks", "render_test_rain", "unseen_parameters"]
 
 #: Counts are streaks per REFERENCE_SIZE**2 pixels, scaled by image area like the training rain.
 REFERENCE_SIZE = 128
 _SUBPIXEL_BITS = 4  # cv2.line's ``shift``: endpoints on a 1/16-pixel grid
-
-
-@dataclass(frozen=True)
-class TestRainParams:
-    """Rain100L-like light rain (config ``test_rain.embedded``).
-
-    ``count`` streaks per 128x128 pixels, ``length`` in pixels, ``angle`` the range of each
-    image's base direction in degrees from vertical (positive: the lower end leans right),
-    ``jitter`` the largest per-streak deviation from it, ``intensity`` the peak brightness
-    range on the [0,1] scale and ``blur`` the Gaussian sigma in pixels that softens the
-    one-pixel lines.  The config gives sparse, thin, fairly long streaks that share a
-    direction, as in Rain100L's light rain.
-    """
-
-    __test__ = False  # not a pytest test class despite the name
-
-    count: tuple[int, int]
-    length: tuple[float, float]
-    angle: tuple[float, float]
-    jitter: float
-    intensity: tuple[float, float]
-    blur: float
-
-    def __post_init__(self):
-        values = streak_fields(self)
-        for name in ("jitter", "blur"):
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or not 0 <= value < math.inf:
-                raise ValueError(f"{name}: must be a finite number >= 0, got {value!r}")
-            values[name] = float(value)
-        assign(self, values)
-
-    @classmethod
-    def from_config(cls, d: dict) -> TestRainParams:
-        """Build from a config mapping (lists from YAML are fine); bad fields raise ValueError."""
-        return from_mapping(cls, d)
-
-
-def unseen_parameters(params: TestRainParams, rain_range) -> list[str]:
-    """The parameters in which test rain ``params`` lies wholly outside a training
-    ``RainRange``: ``length`` (pixels in both) and ``angle`` (the base angle widened by the
-    jitter, degrees from vertical in both). Empty: the range can render this rain, so for a
-    network trained on it the test rain is seen rain."""
-    angle = (params.angle[0] - params.jitter, params.angle[1] + params.jitter)
-    outside = []
-    for name, test, train in (
-        ("length", params.length, rain_range.length),
-        ("angle", angle, rain_range.angle),
-    ):
-        if test[0] > train[1] or test[1] < train[0]:
-            outside.append(name)
-    return outside
 
 
 def render_test_rain(

@@ -14,65 +14,14 @@ positions are uniform.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from ..host_to_device import to_device
-from .params import assign, from_mapping, streak_fields
+from .params import RainRange, rain_range_from_config
 
-
-@dataclass(frozen=True)
-class RainRange:
-    """One row of the journal's Table I plus the constants the renderer shares across rows.
-
-    ``count`` streaks per ``reference_size``**2 pixels (scaled by area for other sizes), odd
-    ``widths`` (the Gaussian blur size w), ``length`` L in pixels (the streak's length at half
-    its peak) and ``angle`` in degrees from vertical; ``intensity`` is the range of streak
-    peaks on the [0, 1] scale.  The papers give neither the brightness nor the area the counts
-    refer to, so both come from config (``rain.intensity``, ``rain.reference_size``), never
-    from defaults here.
-    """
-
-    count: tuple[int, int]
-    widths: tuple[int, ...]
-    length: tuple[float, float]
-    angle: tuple[float, float]
-    intensity: tuple[float, float]
-    reference_size: int
-
-    def __post_init__(self):
-        values = streak_fields(self)
-        try:
-            widths = tuple(int(w) for w in self.widths)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"widths: expected a list of odd integers, got {self.widths!r}"
-            ) from None
-        if not widths or any(w < 1 or w % 2 == 0 for w in widths):
-            raise ValueError(f"widths: expected positive odd integers, got {self.widths!r}")
-        if not isinstance(self.reference_size, int) or self.reference_size < 1:
-            raise ValueError(
-                f"reference_size: must be an integer >= 1, got {self.reference_size!r}"
-            )
-        assign(self, {**values, "widths": widths})
-
-    @classmethod
-    def from_config(cls, d: dict) -> RainRange:
-        """Build from a config mapping (lists from YAML are fine); bad fields raise ValueError."""
-        return from_mapping(cls, d)
-
-    def count_range(self, height: int, width: int) -> tuple[int, int]:
-        """Streak-count bounds for an image of this size: the counts scaled by its area."""
-        scale = height * width / self.reference_size**2
-        return round(self.count[0] * scale), round(self.count[1] * scale)
-
-
-def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
-    """A Table I row from config ``rain``, with the constants shared by all rows."""
-    shared = {key: rain_config[key] for key in ("intensity", "reference_size")}
-    return RainRange.from_config({**rain_config["ranges"][name], **shared})
+__all__ = ["RainRange", "add_training_rain", "rain_range_from_config", "sample_rain_layers"]
 
 
 #: Kernel pixels below this fraction of the streak's peak are left out: under a quarter of a
@@ -80,6 +29,16 @@ def rain_range_from_config(rain_config: dict, name: str) -> RainRange:
 TAIL = 1e-3
 #: The kernel's reach beyond its segment in units of sqrt(2) sigma: exp(-REACH**2) = TAIL.
 REACH = math.sqrt(math.log(1 / TAIL))
+
+
+def _reach(widths: np.ndarray, lengths: np.ndarray, angles: np.ndarray) -> tuple:
+    """``(scale, trig, half, reach)`` of each image's kernel: 1 / (sqrt(2) sigma), the
+    (cos, sin) of its angle, L / 2 in pixels and its (rows, columns) reach from the centre in
+    pixels, (2, n); the block renderer (``slacking.rain.blocks``) places streaks by it too."""
+    scale = (1 / math.sqrt(2)) / (0.3 * ((widths - 1) * 0.5 - 1) + 0.8)
+    trig = np.stack([np.cos(np.deg2rad(angles)), np.sin(np.deg2rad(angles))])
+    half = lengths / 2
+    return scale, trig, half, np.abs(trig) * half + REACH / scale
 
 
 def _kernels(widths: np.ndarray, lengths: np.ndarray, angles: np.ndarray) -> tuple:
@@ -100,10 +59,7 @@ def _kernels(widths: np.ndarray, lengths: np.ndarray, angles: np.ndarray) -> tup
     generator and this runs on the CPU, so the kernels do not depend on the device.
     """
     n = len(widths)
-    scale = (1 / math.sqrt(2)) / (0.3 * ((widths - 1) * 0.5 - 1) + 0.8)
-    trig = np.stack([np.cos(np.deg2rad(angles)), np.sin(np.deg2rad(angles))])
-    half = lengths / 2
-    reach = np.abs(trig) * half + REACH / scale
+    scale, trig, half, reach = _reach(widths, lengths, angles)
     ry, rx = np.ceil(np.max(reach, axis=1, initial=0)).astype(int).tolist()
     # The kernel is symmetric about its centre: evaluate the rows above it and the left half
     # of its own row, then mirror (flat index i in the box <-> size - 1 - i).  The centre
