@@ -117,6 +117,24 @@ def test_a_path_the_bundle_lacks_fails_naming_it(tmp_path, results):
         unpack(archive, {"metrics/other.csv": tmp_path / "x.csv"})
 
 
+def test_a_manifest_name_that_leaves_its_directory_is_refused(tmp_path, results):
+    """A bundle is data from elsewhere: a name in it never writes outside its destination."""
+    archive = tmp_path / "b.tar.gz"
+    export(archive, results, CONTENTS, PROVENANCE, CONFIG)
+
+    def escape(name, data):
+        if name != bundle.MANIFEST:
+            return data
+        manifest = json.loads(data)
+        manifest["files"]["examples/run/../../escaped"] = {"sha256": "0" * 64, "bytes": 1}
+        return json.dumps(manifest).encode()
+
+    altered = repack(archive, tmp_path / "altered.tar.gz", escape)
+    with pytest.raises(BundleError, match=r"examples/run/\.\./\.\./escaped .* leaves examples/run"):
+        unpack(altered, everything(tmp_path / "out"))
+    assert not (tmp_path / "escaped").exists()
+
+
 def test_a_missing_file_cannot_be_bundled(tmp_path, results):
     contents = {"records": ["models/run/training.json"]}
     with pytest.raises(BundleError, match=r"cannot bundle models/run/training\.json.*train it"):

@@ -178,7 +178,10 @@ def _wanted(manifest: dict, wanted: dict[str, Path]) -> dict[str, Path]:
             prefix = f"{path}/"
             for name in manifest["files"]:
                 if name.startswith(prefix):
-                    members[name] = Path(dest) / name.removeprefix(prefix)
+                    inside = Path(name.removeprefix(prefix))
+                    if inside.is_absolute() or ".." in inside.parts:
+                        raise BundleError(f"{name} in the bundle's manifest leaves {path}")
+                    members[name] = Path(dest) / inside
         elif path in manifest["files"]:
             members[path] = Path(dest)
         else:
