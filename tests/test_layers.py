@@ -22,18 +22,19 @@ SOURCE = ROOT / "src" / PACKAGE
 #: Module-name prefixes (relative to ``slacking``; "" is the package itself), lowest layer first.
 #: A module may import its own layer and the layers below it; the longest matching prefix wins.
 LAYERS: list[tuple[str, ...]] = [
-    # Foundations: files, digests, locks, copies to the GPU, metrics. Import no other layer.
+    # Foundations: files, digests, locks, copies to the GPU, metrics, results bundles, what a
+    # config may name (catalog) and where rules run (cluster). Import no other layer.
     ("", "atomic", "integrity", "provenance", "metrics", "complexity", "sharpness",
-     "host_to_device", "run_lock", "statistics"),
+     "host_to_device", "run_lock", "statistics", "bundle", "catalog", "cluster"),
     # What the networks see: training and test rain, the degradations (rain or noise), data.
     # ``degradations`` sits here, beside the rain it picks from, rather than above the models:
     # it needs nothing from them, and ``data.testsets`` draws its salt-and-pepper test noise
     # from it.
     ("rain", "degradations", "data"),
     ("models",),
-    # ``config`` checks a config with the classes that will consume it (models, rain ranges,
-    # degradations, embedded pools; imported inside its checks, so that parsing the Snakefile
-    # needs no torch), so it sits above them, not among the foundations.
+    # ``config`` checks a config with what will consume it (the network catalog, the rain
+    # parameters, the embedded pools' shapes; imported inside its checks, none needing torch,
+    # since every `snakemake` call runs them), so it sits above them, not among the foundations.
     ("config",),
     # Training and evaluating runs.
     ("training", "stacked", "train_job", "evaluation", "function_denoising", "validity"),
@@ -42,6 +43,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("claims",),
     # An experiment family may use anything.
     ("experiments",),
+    # Per-job costs, listed from the run table.
+    ("costs",),
 ]  # fmt: skip
 
 
@@ -184,7 +187,7 @@ def test_the_graph_sees_the_package(graph):
     assert len(graph) > 40
     assert {"slacking.degradations", "slacking.models.vqgan"} <= graph["slacking.training"]
     # A relative import inside a function is an edge too.
-    assert "slacking.models" in graph["slacking.config"]
+    assert "slacking.catalog" in graph["slacking.config"]
 
 
 def test_every_module_has_a_layer(graph):
